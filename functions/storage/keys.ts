@@ -1,0 +1,114 @@
+/**
+ * The only module that knows the key prefixes. Every PK/SK/GSI key of the table is built here from
+ * typed parts; repositories never concatenate strings of their own.
+ */
+import type { ListingStatus, ListType, TriageList } from '#domain/model.ts';
+
+export type Key = { PK: string; SK: string };
+
+export const ITEM_TYPES = {
+  subject: 'subject',
+  listing: 'listing',
+  audit: 'audit',
+  exit: 'exit',
+  importBatch: 'import',
+  importError: 'import-error',
+  importHash: 'import-hash',
+  importRow: 'import-row',
+  counter: 'counter',
+  flow: 'flow',
+  enterpriseCount: 'enterprise-count',
+  benchmark: 'benchmark',
+  evaluation: 'evaluation',
+  campaign: 'campaign',
+  idempotency: 'idempotency',
+} as const;
+
+export const keys = {
+  subject: (uscc: string): Key => ({ PK: `SUBJ#${uscc}`, SK: 'PROFILE' }),
+  listing: (uscc: string, listType: ListType, key: string): Key => ({
+    PK: `SUBJ#${uscc}`,
+    SK: `LIST#${listType}#${key}`,
+  }),
+  listingPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'LIST#' }),
+  audit: (uscc: string, at: string, id: string): Key => ({ PK: `SUBJ#${uscc}`, SK: `AUDIT#${at}#${id}` }),
+  auditPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'AUDIT#' }),
+  exit: (exitId: string): Key => ({ PK: `EXIT#${exitId}`, SK: 'EXIT' }),
+  importBatch: (importId: string): Key => ({ PK: `IMPORT#${importId}`, SK: 'META' }),
+  importError: (importId: string, row: number): Key => ({
+    PK: `IMPORT#${importId}`,
+    SK: `ERR#${String(row).padStart(9, '0')}`,
+  }),
+  importErrorPrefix: (importId: string) => ({ PK: `IMPORT#${importId}`, SKPrefix: 'ERR#' }),
+  /** Marks a row of an import as applied, so a retried worker skips it (idempotent per row). */
+  importRow: (importId: string, rowKey: string): Key => ({ PK: `IMPORT#${importId}`, SK: `ROW#${rowKey}` }),
+  importHash: (sha256: string): Key => ({ PK: `IMPORTHASH#${sha256}`, SK: 'HASH' }),
+  currentCounter: (district: string): Key => ({ PK: 'STAT#CURRENT', SK: `DIST#${district}` }),
+  currentCounterPrefix: () => ({ PK: 'STAT#CURRENT', SKPrefix: 'DIST#' }),
+  monthlyFlow: (month: string, district: string): Key => ({ PK: `STAT#${month}`, SK: `DIST#${district}` }),
+  monthlyFlowPrefix: (month: string) => ({ PK: `STAT#${month}`, SKPrefix: 'DIST#' }),
+  enterpriseCount: (month: string, district: string): Key => ({ PK: `ENTCOUNT#${month}`, SK: `DIST#${district}` }),
+  enterpriseCountPrefix: (month: string) => ({ PK: `ENTCOUNT#${month}`, SKPrefix: 'DIST#' }),
+  benchmark: (month: string): Key => ({ PK: `BENCH#${month}`, SK: 'BENCH' }),
+  evaluationCity: (month: string): Key => ({ PK: `EVAL#${month}`, SK: 'CITY' }),
+  evaluationDistrict: (month: string, district: string): Key => ({ PK: `EVAL#${month}`, SK: `DIST#${district}` }),
+  campaign: (campaignId: string): Key => ({ PK: 'CONFIG', SK: `CAMPAIGN#${campaignId}` }),
+  idempotency: (scope: string, idempotencyKey: string): Key => ({
+    PK: `IDEMPOTENCY#${scope}`,
+    SK: `KEY#${idempotencyKey}`,
+  }),
+};
+
+/** Sparse index keys: a function returns the attributes to set, or `undefined` where the item stays out. */
+export const indexKeys = {
+  activeListingByDistrict: (district: string, list: TriageList | 'unclassified', listType: ListType, uscc: string, key: string) => ({
+    GSI1PK: `DIST#${district}#ACTIVE`,
+    GSI1SK: `${list}#${listType}#${uscc}#${key}`,
+  }),
+  listingByDepartment: (department: string, status: ListingStatus, listedAt: string | undefined, uscc: string) => ({
+    GSI2PK: `DEPT#${department}#${status}`,
+    GSI2SK: `${listedAt ?? '0000-00-00'}#${uscc}`,
+  }),
+  exitByCity: (status: string, submittedAt: string, exitId: string) => ({
+    GSI2PK: `EXITQ#CITY#${status}`,
+    GSI2SK: `${submittedAt}#${exitId}`,
+  }),
+  exitByDistrict: (district: string, status: string, submittedAt: string, exitId: string) => ({
+    GSI3PK: `EXITQ#${district}#${status}`,
+    GSI3SK: `${submittedAt}#${exitId}`,
+  }),
+  importsNewestFirst: (createdAt: string, importId: string) => ({
+    GSI2PK: 'IMPORTS',
+    GSI2SK: `${createdAt}#${importId}`,
+  }),
+  listedSubject: (district: string, uscc: string) => ({ GSI4PK: `LISTED#${district}`, GSI4SK: uscc }),
+  auditByMonth: (month: string, at: string, id: string) => ({ GSI5PK: `AUDIT#${month}`, GSI5SK: `${at}#${id}` }),
+};
+
+export const indexPartitions = {
+  activeListingsOfDistrict: (district: string) => `DIST#${district}#ACTIVE`,
+  listingsOfDepartment: (department: string, status: ListingStatus) => `DEPT#${department}#${status}`,
+  exitsOfCity: (status: string) => `EXITQ#CITY#${status}`,
+  exitsOfDistrict: (district: string, status: string) => `EXITQ#${district}#${status}`,
+  imports: () => 'IMPORTS',
+  listedSubjectsOfDistrict: (district: string) => `LISTED#${district}`,
+  auditOfMonth: (month: string) => `AUDIT#${month}`,
+};
+
+/** Opaque listing id for the API: base64url of the listing's natural key. */
+export function encodeListingId(uscc: string, listType: ListType, key: string): string {
+  return Buffer.from(JSON.stringify([uscc, listType, key]), 'utf8').toString('base64url');
+}
+
+export function decodeListingId(listingId: string): { uscc: string; listType: string; key: string } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(listingId, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string')) {
+      const [uscc, listType, key] = parsed as [string, string, string];
+      return { uscc, listType, key };
+    }
+  } catch {
+    // not a listing id
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+/** Starts one in-memory DynamoDB Local for the whole test run; each test file creates its own table. */
+import type { TestProject } from 'vitest/node';
+import { startDynamoLocal } from '../../local/dynamodb-local.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dynamo = await startDynamoLocal();
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  return async () => {
+    await dynamo.stop();
+  };
+}
