@@ -13,6 +13,8 @@ export const ENV = {
   localDropDir: 'LOCAL_DROP_DIR',
   /** Only set locally: the base URL that stands in for presigned S3 upload URLs. */
   localBaseUrl: 'LOCAL_BASE_URL',
+  /** Only set locally: the folder that stands in for the import queue. */
+  localQueueDir: 'LOCAL_QUEUE_DIR',
   importChunkRows: 'IMPORT_CHUNK_ROWS',
   logLevel: 'LOG_LEVEL',
 } as const;

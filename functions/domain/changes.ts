@@ -1,0 +1,139 @@
+/**
+ * Changes to a subject and its listings, as pure planners: given what is stored, what should be. The
+ * store turns a plan into one transaction with the counters; planners never see counts or versions.
+ */
+import type { DistrictSource, Listing, ListType, Subject, SubjectFlags } from './model.ts';
+
+/** The new state a change wants. */
+export interface ChangePlan {
+  readonly subject: Omit<Subject, 'activeListings' | 'version' | 'createdAt' | 'updatedAt'>;
+  readonly listing?: Omit<Listing, 'createdAt' | 'updatedAt'>;
+  /** The exit reason, when the change may end the subject's last listing. */
+  readonly exitReason?: string;
+  readonly audit: { readonly action: string; readonly detail?: Record<string, unknown> };
+}
+
+export type Planner = (current: { subject?: Subject; listing?: Listing }) => ChangePlan | undefined;
+
+export interface SubjectFacts {
+  readonly uscc: string;
+  readonly name: string;
+  readonly district: string;
+  readonly districtSource: DistrictSource;
+}
+
+export interface ListingFacts {
+  readonly listType: ListType;
+  readonly key: string;
+  readonly department: string;
+  readonly caseNo?: string;
+  readonly listedAt?: string;
+  readonly endsAt?: string;
+  readonly reason?: string;
+  readonly obligation?: string;
+  readonly performance?: string;
+  readonly source: string;
+}
+
+export type RecordOutcome = 'new' | 'unchanged' | 'updated' | 'revived' | 'exited-reappeared';
+
+const LISTING_FACT_FIELDS = ['department', 'caseNo', 'listedAt', 'endsAt', 'reason', 'obligation', 'performance'] as const;
+
+/**
+ * Which district a subject keeps when a list row names one: a district taken from a row's column wins
+ * over one inferred from the code or none; an existing column or manual placement is kept (a move is
+ * the registry's business, not a list's).
+ */
+export function chooseDistrict(existing: Subject | undefined, facts: SubjectFacts) {
+  if (existing === undefined) return { district: facts.district, districtSource: facts.districtSource };
+  const existingIsWeak = existing.districtSource === 'unassigned' || existing.districtSource === 'inferred-from-uscc';
+  if (existingIsWeak && facts.districtSource === 'column') {
+    return { district: facts.district, districtSource: facts.districtSource };
+  }
+  if (existing.districtSource === 'unassigned' && facts.districtSource === 'inferred-from-uscc') {
+    return { district: facts.district, districtSource: facts.districtSource };
+  }
+  return { district: existing.district, districtSource: existing.districtSource };
+}
+
+function baseSubject(existing: Subject | undefined, facts: SubjectFacts): ChangePlan['subject'] {
+  const placement = chooseDistrict(existing, facts);
+  const flags: SubjectFlags = existing?.flags ?? {};
+  return {
+    uscc: facts.uscc,
+    name: facts.name !== '' ? facts.name : (existing?.name ?? ''),
+    ...placement,
+    ...(existing?.registrationStatus === undefined ? {} : { registrationStatus: existing.registrationStatus }),
+    ...(existing?.movedTo === undefined ? {} : { movedTo: existing.movedTo }),
+    flags,
+  };
+}
+
+/**
+ * Records one listing as a list carries it. New listings start active; an active listing flagged
+ * missing from a push and seen again is revived; an exited listing seen again stays exited (only its
+ * department can list it anew, with a new case number) and is reported.
+ */
+export function planRecordListing(
+  facts: SubjectFacts,
+  listingFacts: ListingFacts,
+  report: (outcome: RecordOutcome) => void,
+): Planner {
+  return ({ subject, listing }) => {
+    const nextSubject = baseSubject(subject, facts);
+    if (listing === undefined) {
+      report('new');
+      return {
+        subject: nextSubject,
+        listing: { uscc: facts.uscc, ...listingFacts, status: 'active', district: nextSubject.district },
+        audit: { action: 'listing-recorded', detail: { source: listingFacts.source } },
+      };
+    }
+    if (listing.status === 'exited') {
+      report('exited-reappeared');
+      return undefined;
+    }
+    const factsChanged = LISTING_FACT_FIELDS.some((field) => (listingFacts[field] ?? '') !== (listing[field] ?? ''));
+    const subjectChanged =
+      subject === undefined ||
+      subject.name !== nextSubject.name ||
+      subject.district !== nextSubject.district ||
+      subject.districtSource !== nextSubject.districtSource;
+    const revived = listing.missingFromPush !== undefined;
+    if (!factsChanged && !subjectChanged && !revived && listing.district === nextSubject.district) {
+      report('unchanged');
+      return undefined;
+    }
+    report(revived ? 'revived' : factsChanged ? 'updated' : 'unchanged');
+    const { missingFromPush: _cleared, ...kept } = listing;
+    return {
+      subject: nextSubject,
+      listing: { ...kept, ...listingFacts, district: nextSubject.district },
+      audit: { action: revived ? 'listing-revived' : 'listing-updated', detail: { source: listingFacts.source } },
+    };
+  };
+}
+
+/** Ends a listing (confirmed exit). Idempotent: ending an exited listing changes nothing. */
+export function planExitListing(reason: string, detail?: Record<string, unknown>): Planner {
+  return ({ subject, listing }) => {
+    if (subject === undefined || listing === undefined || listing.status === 'exited') return undefined;
+    return {
+      subject: { ...subject },
+      listing: { ...listing, status: 'exited' },
+      exitReason: reason,
+      audit: { action: 'listing-exited', detail: { reason, ...detail } },
+    };
+  };
+}
+
+/** Moves a subject to another district (registry update or the city placing an unassigned subject). */
+export function planMoveSubject(district: string, source: 'column' | 'manual'): Planner {
+  return ({ subject }) => {
+    if (subject === undefined || subject.district === district) return undefined;
+    return {
+      subject: { ...subject, district, districtSource: source },
+      audit: { action: 'subject-moved', detail: { from: subject.district, to: district } },
+    };
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * How a change to a subject moves the district counters. Pure: the repository applies the deltas in the
+ * same transaction as the change, so `STAT#CURRENT` always equals a recount.
+ */
+import type { ListType } from './model.ts';
+
+/** What of a subject matters to the counters, before or after a change. */
+export interface CountingState {
+  readonly district: string;
+  /** Listings with status active or exit-pending. */
+  readonly activeListings: number;
+}
+
+export interface CounterDelta {
+  readonly district: string;
+  readonly attribute: string;
+  readonly delta: number;
+}
+
+export interface FlowDelta {
+  readonly district: string;
+  readonly attribute: string;
+  readonly delta: number;
+}
+
+/** Counter attribute names, kept here so the evaluation reads what the writes wrote. */
+export const COUNTER = {
+  listedSubjects: 'listedSubjects',
+  /** Listed subjects whose USCC starts with this two-character prefix (`91` = enterprises). */
+  listedByPrefix: (prefix: string) => `listed_${prefix}`,
+  activeListings: 'activeListings',
+  activeByListType: (listType: ListType) => `active_${listType}`,
+} as const;
+
+export const FLOW = {
+  newlyListed: 'newlyListed',
+  newlyListedByPrefix: (prefix: string) => `newlyListed_${prefix}`,
+  exited: 'exited',
+  exitedByPrefix: (prefix: string) => `exited_${prefix}`,
+  exitedByReason: (reason: string) => `exitedBy_${reason}`,
+  movedIn: 'movedIn',
+  movedOut: 'movedOut',
+} as const;
+
+export function usccPrefix(uscc: string): string {
+  return uscc.slice(0, 2);
+}
+
+/**
+ * The counter and flow deltas of one change of a subject. `before` is undefined for a new subject;
+ * `exitReason` names the reason when the change ends the subject's last listing.
+ */
+export function subjectDeltas(
+  uscc: string,
+  before: CountingState | undefined,
+  after: CountingState,
+  exitReason?: string,
+): { counters: CounterDelta[]; flows: FlowDelta[] } {
+  const prefix = usccPrefix(uscc);
+  const listedBefore = before !== undefined && before.activeListings > 0;
+  const listedAfter = after.activeListings > 0;
+  const counters: CounterDelta[] = [];
+  const flows: FlowDelta[] = [];
+  const sameDistrict = before !== undefined && before.district === after.district;
+
+  if (listedBefore && !(listedAfter && sameDistrict)) {
+    counters.push(
+      { district: before.district, attribute: COUNTER.listedSubjects, delta: -1 },
+      { district: before.district, attribute: COUNTER.listedByPrefix(prefix), delta: -1 },
+    );
+  }
+  if (listedAfter && !(listedBefore && sameDistrict)) {
+    counters.push(
+      { district: after.district, attribute: COUNTER.listedSubjects, delta: 1 },
+      { district: after.district, attribute: COUNTER.listedByPrefix(prefix), delta: 1 },
+    );
+  }
+  if (!listedBefore && listedAfter) {
+    flows.push(
+      { district: after.district, attribute: FLOW.newlyListed, delta: 1 },
+      { district: after.district, attribute: FLOW.newlyListedByPrefix(prefix), delta: 1 },
+    );
+  } else if (listedBefore && !listedAfter) {
+    flows.push(
+      { district: before.district, attribute: FLOW.exited, delta: 1 },
+      { district: before.district, attribute: FLOW.exitedByPrefix(prefix), delta: 1 },
+    );
+    if (exitReason !== undefined) {
+      flows.push({ district: before.district, attribute: FLOW.exitedByReason(exitReason), delta: 1 });
+    }
+  } else if (listedBefore && listedAfter && !sameDistrict) {
+    flows.push(
+      { district: before.district, attribute: FLOW.movedOut, delta: 1 },
+      { district: after.district, attribute: FLOW.movedIn, delta: 1 },
+    );
+  }
+  return { counters, flows };
+}
+
+/** Groups deltas by district, dropping those that cancel out, so each counter item is updated once. */
+export function groupByDistrict(deltas: readonly { district: string; attribute: string; delta: number }[]) {
+  const grouped = new Map<string, Map<string, number>>();
+  for (const { district, attribute, delta } of deltas) {
+    const attributes = grouped.get(district) ?? new Map<string, number>();
+    attributes.set(attribute, (attributes.get(attribute) ?? 0) + delta);
+    grouped.set(district, attributes);
+  }
+  for (const [district, attributes] of grouped) {
+    for (const [attribute, delta] of attributes) if (delta === 0) attributes.delete(attribute);
+    if (attributes.size === 0) grouped.delete(district);
+  }
+  return grouped;
+}

@@ -1,0 +1,89 @@
+/**
+ * Claims → scope. Every handler asks this one function who the caller is and what it may see; scope
+ * comes from the token's claims (placed by the HTTP API's JWT authorizer, or by the local server after
+ * it verified the token), never from the request body.
+ */
+import { toHalfWidth } from '#domain/text.ts';
+import { ForbiddenError, ScopeViolationError, UnauthorizedError } from './errors.ts';
+
+export const ROLES = ['city', 'district', 'department', 'consumer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Scope {
+  readonly role: Role;
+  /** The token's subject, for the audit trail. */
+  readonly principal: string;
+  /** The one district a district token (and optionally a department token) is limited to. */
+  readonly district?: string;
+  /** The designating department's name, normalised, for department tokens. */
+  readonly department?: string;
+}
+
+type Claims = Record<string, unknown> | undefined;
+
+function claim(claims: Claims, name: string): string | undefined {
+  const value = claims?.[name] ?? claims?.[`custom:${name}`];
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** A department's name as the lists carry it: trimmed, half-width, inner whitespace folded. */
+export function normalizeDepartment(name: string): string {
+  return toHalfWidth(name);
+}
+
+const DISTRICT_CODE = /^\d{6}$/;
+
+export function scopeFromClaims(claims: Claims): Scope {
+  const role = claim(claims, 'role');
+  const principal = claim(claims, 'sub') ?? 'unknown';
+  if (role === undefined || !(ROLES as readonly string[]).includes(role)) {
+    throw new UnauthorizedError('the token carries no known role');
+  }
+  const district = claim(claims, 'district');
+  const department = claim(claims, 'department');
+  if (district !== undefined && !DISTRICT_CODE.test(district)) {
+    throw new UnauthorizedError('the token carries a malformed district');
+  }
+  switch (role) {
+    case 'district':
+      if (district === undefined) throw new UnauthorizedError('a district token must name its district');
+      return { role, principal, district };
+    case 'department':
+      if (department === undefined) throw new UnauthorizedError('a department token must name its department');
+      return {
+        role,
+        principal,
+        department: normalizeDepartment(department),
+        ...(district === undefined ? {} : { district }),
+      };
+    default:
+      return { role: role as Role, principal };
+  }
+}
+
+export function requireRole(scope: Scope, roles: readonly Role[]): void {
+  if (!roles.includes(scope.role)) throw new ForbiddenError(`the ${scope.role} role may not do that`);
+}
+
+/** Whether the caller may see data of this district (属地管理). */
+export function canSeeDistrict(scope: Scope, district: string): boolean {
+  if (scope.role === 'city') return true;
+  if (scope.district === undefined) return scope.role === 'department' || scope.role === 'consumer';
+  return scope.district === district;
+}
+
+/** Throws unless the caller may see data of this district. */
+export function requireDistrict(scope: Scope, district: string): void {
+  if (!canSeeDistrict(scope, district)) throw new ScopeViolationError(`district ${district} is outside this token's scope`);
+}
+
+/** Whether a department token owns this listing (谁认定、谁指导、谁整治). */
+export function ownsListing(scope: Scope, listing: { department: string; district: string }): boolean {
+  return (
+    scope.role === 'department' &&
+    scope.department === normalizeDepartment(listing.department) &&
+    (scope.district === undefined || scope.district === listing.district)
+  );
+}
