@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planRecordListing } from '#domain/changes.ts';
+import { ENV } from '#shared/env-names.ts';
+import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
+import { createTestTable } from '../support/dynamo.ts';
+import { claims, httpEvent, testContext } from '../support/http-events.ts';
+
+type Result = { statusCode: number; headers: Record<string, string>; body: string };
+let handler: (event: unknown, context: unknown) => Promise<Result>;
+let deps: StoreDeps;
+
+const LISTED = '914403001922038216';
+const OTHER_DISTRICT = '91330100799655058B';
+
+async function call(input: Parameters<typeof httpEvent>[0]) {
+  const result = await handler(httpEvent(input), testContext);
+  return { ...result, json: JSON.parse(result.body) as Record<string, unknown> };
+}
+
+function getSubject(uscc: string, tokenClaims?: Record<string, string>) {
+  return call({
+    routeKey: 'GET /subjects/{uscc}',
+    path: `/subjects/${uscc}`,
+    pathParameters: { uscc },
+    ...(tokenClaims === undefined ? {} : { claims: tokenClaims }),
+  });
+}
+
+beforeAll(async () => {
+  const table = await createTestTable('api-subjects');
+  process.env[ENV.tableName] = table.tableName;
+  process.env[ENV.dynamoEndpoint] = table.endpoint;
+  deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
+  ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: typeof handler });
+  const actor = { id: 'seed', role: 'city', source: 'system' } as const;
+  for (const [uscc, district, department] of [
+    [LISTED, '130102', '长安区人民法院'],
+    [OTHER_DISTRICT, '130104', '国家税务总局石家庄市桥西区税务局'],
+  ] as const) {
+    await changeSubject(
+      deps,
+      uscc,
+      { uscc, listType: 'court-debtor', key: '(2022)冀0102执1号' },
+      actor,
+      planRecordListing(
+        { uscc, name: '石家庄某某商贸有限公司', district, districtSource: 'column' },
+        { listType: 'court-debtor', key: '(2022)冀0102执1号', department, source: 'test' },
+        () => {},
+      ),
+    );
+  }
+});
+
+describe('GET /health and /openapi.json', () => {
+  it('answers ok without a token', async () => {
+    const result = await call({ routeKey: 'GET /health', path: '/health' });
+    expect(result.statusCode).toBe(200);
+    expect(result.json).toEqual({ status: 'ok' });
+  });
+
+  it('publishes an OpenAPI 3.1 document that names the subject route and its problems', async () => {
+    const result = await call({ routeKey: 'GET /openapi.json', path: '/openapi.json' });
+    expect(result.statusCode).toBe(200);
+    expect(result.json.openapi).toBe('3.1.0');
+    const paths = result.json.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    expect(Object.keys(paths['/subjects/{uscc}']?.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404']),
+    );
+  });
+});
+
+describe('GET /subjects/{uscc}', () => {
+  it('returns the subject with its listings and history to the city', async () => {
+    const result = await getSubject(LISTED, claims.city);
+    expect(result.statusCode).toBe(200);
+    const body = result.json as { subject: { uscc: string; listed: boolean; districtName: string }; listings: unknown[]; history: unknown[] };
+    expect(body.subject.uscc).toBe(LISTED);
+    expect(body.subject.listed).toBe(true);
+    expect(body.subject.districtName).toBe('长安区');
+    expect(body.listings).toHaveLength(1);
+    expect(body.history).toHaveLength(1);
+  });
+
+  it('normalises a full-width, lower-case code before looking it up', async () => {
+    const result = await getSubject('９１４４０３００１９２２０３８２１６', claims.city);
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('answers 400 with a stable code for a code that fails the check', async () => {
+    const result = await getSubject('914403001922038217', claims.city);
+    expect(result.statusCode).toBe(400);
+    expect(result.headers['content-type']).toBe('application/problem+json');
+    expect(result.json.code).toBe('invalid-uscc');
+  });
+
+  it('answers 404 for a valid code nobody listed', async () => {
+    const result = await getSubject('91130000677356885K', claims.city);
+    expect(result.statusCode).toBe(404);
+    expect(result.json.code).toBe('not-found');
+  });
+
+  it('answers 401 without a role in the claims', async () => {
+    const result = await getSubject(LISTED);
+    expect(result.statusCode).toBe(401);
+    expect(result.json.code).toBe('unauthorized');
+  });
+
+  it('shows a district only its own subjects', async () => {
+    expect((await getSubject(LISTED, claims.district('130102'))).statusCode).toBe(200);
+    expect((await getSubject(OTHER_DISTRICT, claims.district('130102'))).statusCode).toBe(404);
+  });
+
+  it('shows a department only subjects it designated', async () => {
+    expect((await getSubject(LISTED, claims.department('长安区人民法院'))).statusCode).toBe(200);
+    expect((await getSubject(OTHER_DISTRICT, claims.department('长安区人民法院'))).statusCode).toBe(404);
+    expect((await getSubject(LISTED, claims.department('长安区人民法院', '130104'))).statusCode).toBe(404);
+  });
+
+  it('refuses consumers, who may only run checks', async () => {
+    const result = await getSubject(LISTED, claims.consumer);
+    expect(result.statusCode).toBe(403);
+    expect(result.json.code).toBe('forbidden');
+  });
+
+  it('answers 501 for a published route this function does not serve yet', async () => {
+    const result = await call({ routeKey: 'GET /evaluations', path: '/evaluations', claims: claims.city });
+    expect(result.statusCode).toBe(501);
+  });
+});
