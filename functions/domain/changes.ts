@@ -137,3 +137,60 @@ export function planMoveSubject(district: string, source: 'column' | 'manual'): 
     };
   };
 }
+
+export interface RegistryFacts {
+  readonly name?: string;
+  readonly district?: string;
+  readonly registrationStatus?: Subject['registrationStatus'];
+  readonly movedTo?: string;
+  readonly flags: SubjectFlags;
+}
+
+export type RegistryOutcome = 'updated' | 'unchanged' | 'unknown' | 'moved';
+
+/**
+ * A registry row: status, moved-to and flags of a subject we track, and its district when the registry
+ * names one (the count moves with it). Subjects we do not track are left alone: the registry pushes
+ * every enterprise, we keep only listed ones.
+ */
+export function planRegistryUpdate(facts: RegistryFacts, report: (outcome: RegistryOutcome) => void): Planner {
+  return ({ subject }) => {
+    if (subject === undefined) {
+      report('unknown');
+      return undefined;
+    }
+    const flags: SubjectFlags = { ...subject.flags, ...facts.flags };
+    const next = {
+      ...subject,
+      ...(facts.name === undefined ? {} : { name: facts.name }),
+      ...(facts.registrationStatus === undefined ? {} : { registrationStatus: facts.registrationStatus }),
+      ...(facts.movedTo === undefined ? {} : { movedTo: facts.movedTo }),
+      ...(facts.district === undefined ? {} : { district: facts.district, districtSource: 'column' as const }),
+      flags,
+    };
+    const moved = next.district !== subject.district;
+    const changed =
+      moved ||
+      next.name !== subject.name ||
+      next.registrationStatus !== subject.registrationStatus ||
+      next.movedTo !== subject.movedTo ||
+      JSON.stringify(sortedFlags(flags)) !== JSON.stringify(sortedFlags(subject.flags));
+    if (!changed) {
+      report('unchanged');
+      return undefined;
+    }
+    report(moved ? 'moved' : 'updated');
+    const { activeListings: _count, version: _version, createdAt: _created, updatedAt: _updated, ...plain } = next;
+    return {
+      subject: plain,
+      audit: {
+        action: moved ? 'subject-moved' : 'registry-updated',
+        detail: { from: subject.district, to: next.district, status: next.registrationStatus },
+      },
+    };
+  };
+}
+
+function sortedFlags(flags: SubjectFlags) {
+  return Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -65,7 +65,10 @@ export async function batchGetAll(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Record<string, string>[],
-  projection?: Pick<NonNullable<BatchGetCommandInput['RequestItems']>[string], 'ProjectionExpression' | 'ExpressionAttributeNames'>,
+  options?: Pick<
+    NonNullable<BatchGetCommandInput['RequestItems']>[string],
+    'ProjectionExpression' | 'ExpressionAttributeNames' | 'ConsistentRead'
+  >,
 ): Promise<Item[]> {
   const found: Item[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
@@ -74,7 +77,7 @@ export async function batchGetAll(
       if (attempt > MAX_RETRIES) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (attempt > 0) await sleep(backoffMs(attempt));
       const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...projection } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...options } } }),
       );
       found.push(...((result.Responses?.[tableName] ?? []) as Item[]));
       pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, string>[];

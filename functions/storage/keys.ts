@@ -14,7 +14,7 @@ export const ITEM_TYPES = {
   importBatch: 'import',
   importError: 'import-error',
   importHash: 'import-hash',
-  importRow: 'import-row',
+  importChunk: 'import-chunk',
   counter: 'counter',
   flow: 'flow',
   enterpriseCount: 'enterprise-count',
@@ -35,13 +35,17 @@ export const keys = {
   auditPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'AUDIT#' }),
   exit: (exitId: string): Key => ({ PK: `EXIT#${exitId}`, SK: 'EXIT' }),
   importBatch: (importId: string): Key => ({ PK: `IMPORT#${importId}`, SK: 'META' }),
-  importError: (importId: string, row: number): Key => ({
+  /** A row error, ordered by sheet and line as the user sees them. */
+  importError: (importId: string, sheetIndex: number, line: number): Key => ({
     PK: `IMPORT#${importId}`,
-    SK: `ERR#${String(row).padStart(9, '0')}`,
+    SK: `ERR#${String(sheetIndex).padStart(3, '0')}#${String(line).padStart(9, '0')}`,
   }),
+  importChunk: (importId: string, chunk: number): Key => ({
+    PK: `IMPORT#${importId}`,
+    SK: `CHUNK#${String(chunk).padStart(5, '0')}`,
+  }),
+  importChunkPrefix: (importId: string) => ({ PK: `IMPORT#${importId}`, SKPrefix: 'CHUNK#' }),
   importErrorPrefix: (importId: string) => ({ PK: `IMPORT#${importId}`, SKPrefix: 'ERR#' }),
-  /** Marks a row of an import as applied, so a retried worker skips it (idempotent per row). */
-  importRow: (importId: string, rowKey: string): Key => ({ PK: `IMPORT#${importId}`, SK: `ROW#${rowKey}` }),
   importHash: (sha256: string): Key => ({ PK: `IMPORTHASH#${sha256}`, SK: 'HASH' }),
   currentCounter: (district: string): Key => ({ PK: 'STAT#CURRENT', SK: `DIST#${district}` }),
   currentCounterPrefix: () => ({ PK: 'STAT#CURRENT', SKPrefix: 'DIST#' }),
@@ -83,6 +87,7 @@ export const indexKeys = {
   }),
   listedSubject: (district: string, uscc: string) => ({ GSI4PK: `LISTED#${district}`, GSI4SK: uscc }),
   auditByMonth: (month: string, at: string, id: string) => ({ GSI5PK: `AUDIT#${month}`, GSI5SK: `${at}#${id}` }),
+  subjectByOrgCode: (orgCode: string, uscc: string) => ({ GSI6PK: `ORG#${orgCode}`, GSI6SK: uscc }),
 };
 
 export const indexPartitions = {
@@ -93,6 +98,7 @@ export const indexPartitions = {
   imports: () => 'IMPORTS',
   listedSubjectsOfDistrict: (district: string) => `LISTED#${district}`,
   auditOfMonth: (month: string) => `AUDIT#${month}`,
+  subjectsOfOrgCode: (orgCode: string) => `ORG#${orgCode}`,
 };
 
 /** Opaque listing id for the API: base64url of the listing's natural key. */

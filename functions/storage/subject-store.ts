@@ -55,7 +55,7 @@ type StoredItem = Record<string, unknown> & { version?: number };
 
 function stripItem<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (item === undefined) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK, ...rest } =
+  const { PK: _pk, SK: _sk, type: _type, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI6PK, GSI6SK, ...rest } =
     item;
   return rest as T;
 }
@@ -107,6 +107,7 @@ export function subjectItem(subject: Subject): Record<string, unknown> {
     type: ITEM_TYPES.subject,
     ...subject,
     ...(subject.activeListings > 0 ? indexKeys.listedSubject(subject.district, subject.uscc) : {}),
+    ...indexKeys.subjectByOrgCode(subject.uscc.slice(8, 17), subject.uscc),
   };
 }
 
@@ -133,6 +134,215 @@ export type ChangeOutcome =
   | { readonly changed: false; readonly subject?: Subject; readonly listing?: Listing }
   | { readonly changed: true; readonly subject: Subject; readonly listing?: Listing };
 
+/** One change of a subject: a planner, and the listing it reads, if any. */
+export interface SubjectChange {
+  readonly ref?: ListingRef;
+  readonly planner: Planner;
+}
+
+type StoredListing = Listing & { version?: number };
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+type Delta = { district: string; attribute: string; delta: number };
+
+function listingSortKey(ref: { listType: string; key: string }): string {
+  return `${ref.listType}#${ref.key}`;
+}
+
+/** What a subject's changes come to: the items to write and the counter and flow deltas they move. */
+export interface SubjectWrites {
+  readonly subject: Subject;
+  readonly listings: readonly Listing[];
+  readonly actions: TransactItems;
+  readonly counters: readonly Delta[];
+  readonly flows: readonly Delta[];
+}
+
+/**
+ * Applies the changes in order, in memory, to what was read, and returns the writes conditioned on the
+ * versions read, with the counter and flow deltas; undefined when nothing changes.
+ */
+export function planSubjectWrites(
+  deps: StoreDeps,
+  actor: Actor,
+  before: Subject | undefined,
+  storedListings: ReadonlyMap<string, StoredListing>,
+  changes: readonly SubjectChange[],
+): SubjectWrites | undefined {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  let current: Subject | undefined = before;
+  const listings = new Map<string, StoredListing>(storedListings);
+  const touched = new Set<string>();
+  const audits: ChangePlan['audit'][] = [];
+  const listingDeltas: Delta[] = [];
+  let exitReason: string | undefined;
+  let changed = false;
+
+  for (const change of changes) {
+    const sortKey = change.ref === undefined ? undefined : listingSortKey(change.ref);
+    const listing = sortKey === undefined ? undefined : listings.get(sortKey);
+    const plan = change.planner({ subject: current, listing });
+    if (plan === undefined) continue;
+    changed = true;
+    let delta = 0;
+    if (plan.listing !== undefined && sortKey !== undefined) {
+      const countingBefore = listing !== undefined && isCountingStatus(listing.status) ? 1 : 0;
+      const countingAfter = isCountingStatus(plan.listing.status) ? 1 : 0;
+      delta = countingAfter - countingBefore;
+      const next: StoredListing = {
+        ...plan.listing,
+        createdAt: listing?.createdAt ?? at,
+        updatedAt: at,
+        ...(listing?.version === undefined ? {} : { version: listing.version }),
+      };
+      listings.set(sortKey, next);
+      touched.add(sortKey);
+      if (delta !== 0) {
+        listingDeltas.push(
+          { district: plan.subject.district, attribute: 'activeListings', delta },
+          { district: plan.subject.district, attribute: `active_${plan.listing.listType}`, delta },
+        );
+      }
+    }
+    const activeListings = (current?.activeListings ?? 0) + delta;
+    if (activeListings < 0) throw new Error(`subject ${plan.subject.uscc} would have a negative listing count`);
+    current = {
+      ...plan.subject,
+      activeListings,
+      version: before?.version ?? 0,
+      createdAt: before?.createdAt ?? at,
+      updatedAt: at,
+    };
+    if (plan.exitReason !== undefined) exitReason = plan.exitReason;
+    audits.push(plan.audit);
+  }
+  if (!changed || current === undefined) return undefined;
+
+  const subject: Subject = { ...current, version: (before?.version ?? 0) + 1 };
+  const actions: TransactItems = [
+    {
+      Put: {
+        TableName: deps.tableName,
+        Item: subjectItem(subject),
+        ...(before === undefined
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': before.version } }),
+      },
+    },
+  ];
+  const written: Listing[] = [];
+  for (const sortKey of touched) {
+    const next = listings.get(sortKey) as StoredListing;
+    const original = storedListings.get(sortKey);
+    const { version: _version, ...listing } = next;
+    written.push(listing);
+    actions.push({
+      Put: {
+        TableName: deps.tableName,
+        Item: listingItem(listing, (original?.version ?? 0) + 1),
+        ...(original === undefined
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': original.version ?? 0 } }),
+      },
+    });
+  }
+
+  const month = shanghaiMonth(now);
+  const auditId = randomUUID();
+  const [firstAudit] = audits;
+  actions.push({
+    Put: {
+      TableName: deps.tableName,
+      Item: {
+        ...keys.audit(subject.uscc, at, auditId),
+        ...indexKeys.auditByMonth(month, at, auditId),
+        type: ITEM_TYPES.audit,
+        at,
+        actor: actor.id,
+        role: actor.role,
+        source: actor.source,
+        action: audits.length === 1 && firstAudit !== undefined ? firstAudit.action : 'changes',
+        ...(audits.length === 1 && firstAudit?.detail !== undefined ? { detail: firstAudit.detail } : {}),
+        ...(audits.length > 1 ? { detail: { changes: audits } } : {}),
+        ...(written.length === 1 && written[0] !== undefined
+          ? { listingType: written[0].listType, listingKey: written[0].key }
+          : {}),
+        before: summarize(before, written.length === 1 ? storedListings.get(listingSortKey(written[0] as Listing)) : undefined),
+        after: summarize(subject, written.length === 1 ? written[0] : undefined),
+      },
+    },
+  });
+
+  const { counters, flows } = subjectDeltas(subject.uscc, before, subject, exitReason);
+  return { subject, listings: written, actions, counters: [...counters, ...listingDeltas], flows };
+}
+
+/** The counter and flow updates for deltas of one or more subjects, one update per item. */
+export function counterActions(deps: StoreDeps, counters: readonly Delta[], flows: readonly Delta[]): TransactItems {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const month = shanghaiMonth(now);
+  const actions: TransactItems = [];
+  for (const [district, attributes] of groupByDistrict(counters)) {
+    actions.push(counterUpdate(deps.tableName, keys.currentCounter(district), district, attributes, at));
+  }
+  for (const [district, attributes] of groupByDistrict(flows)) {
+    actions.push(counterUpdate(deps.tableName, keys.monthlyFlow(month, district), district, attributes, at));
+  }
+  return actions;
+}
+
+/** Reads a subject and some of its listings consistently. */
+export async function readSubjectState(deps: StoreDeps, uscc: string, refs: readonly ListingRef[]) {
+  const [subject, ...listings] = await Promise.all([
+    getSubject(deps, uscc, true),
+    ...refs.map((ref) => getListing(deps, ref, true)),
+  ]);
+  const stored = new Map<string, StoredListing>();
+  for (const listing of listings) if (listing !== undefined) stored.set(listingSortKey(listing), listing as StoredListing);
+  return { subject: subject as Subject | undefined, listings: stored };
+}
+
+/**
+ * Applies changes of one subject in one transaction with its counters, conditioned on the versions
+ * read; a lost race is retried from a fresh read. `extraActions` ride in the same transaction.
+ */
+export async function changeSubjectWith(
+  deps: StoreDeps,
+  uscc: string,
+  actor: Actor,
+  changes: () => readonly SubjectChange[],
+  extraActions: () => TransactItems = () => [],
+): Promise<SubjectWrites | undefined> {
+  const refs = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const planned = changes();
+    refs.length = 0;
+    for (const change of planned) if (change.ref !== undefined) refs.push(change.ref);
+    const state = await readSubjectState(deps, uscc, refs);
+    const writes = planSubjectWrites(deps, actor, state.subject, state.listings, planned);
+    const extra = extraActions();
+    if (writes === undefined && extra.length === 0) return undefined;
+    const actions = [
+      ...(writes?.actions ?? []),
+      ...(writes === undefined ? [] : counterActions(deps, writes.counters, writes.flows)),
+      ...extra,
+    ];
+    try {
+      await transactWrite(deps.client, actions);
+      if (writes !== undefined && state.subject !== undefined && state.subject.district !== writes.subject.district) {
+        await syncListingDistricts(deps, writes.subject);
+      }
+      return writes;
+    } catch (error) {
+      if (!isTransactionRace(error)) throw error;
+      if (raceOnExtra(error, actions.length - extra.length)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    }
+  }
+  throw new ConcurrentChangeError(uscc);
+}
+
 /**
  * Reads the subject (and the listing, when `ref` is given), asks the planner for the new state, and
  * writes listing, subject, counters, monthly flows and audit in one transaction conditioned on the
@@ -145,117 +355,22 @@ export async function changeSubject(
   actor: Actor,
   plan: Planner,
 ): Promise<ChangeOutcome> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [subject, listing] = await Promise.all([
-      getSubject(deps, uscc, true),
-      ref === undefined ? Promise.resolve(undefined) : getListing(deps, ref, true),
-    ]);
-    const wanted = plan({ subject, listing });
-    if (wanted === undefined) return { changed: false, subject, listing };
-    const items = buildTransaction(deps, actor, subject, listing, wanted);
-    try {
-      await transactWrite(deps.client, items.actions);
-      if (subject !== undefined && subject.district !== items.subject.district) {
-        await syncListingDistricts(deps, items.subject);
-      }
-      return { changed: true, subject: items.subject, listing: items.listing };
-    } catch (error) {
-      if (!isTransactionRace(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
-    }
+  const writes = await changeSubjectWith(deps, uscc, actor, () => [{ ...(ref === undefined ? {} : { ref }), planner: plan }]);
+  if (writes === undefined) {
+    const state = await readSubjectState(deps, uscc, ref === undefined ? [] : [ref]);
+    const listing = ref === undefined ? undefined : state.listings.get(listingSortKey(ref));
+    return { changed: false, ...(state.subject === undefined ? {} : { subject: state.subject }), ...(listing === undefined ? {} : { listing }) };
   }
-  throw new ConcurrentChangeError(uscc);
+  return { changed: true, subject: writes.subject, ...(writes.listings[0] === undefined ? {} : { listing: writes.listings[0] }) };
 }
 
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-function buildTransaction(
-  deps: StoreDeps,
-  actor: Actor,
-  before: Subject | undefined,
-  beforeListing: (Listing & { version?: number }) | undefined,
-  plan: ChangePlan,
-) {
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const countingBefore = beforeListing !== undefined && isCountingStatus(beforeListing.status) ? 1 : 0;
-  const countingAfter = plan.listing !== undefined && isCountingStatus(plan.listing.status) ? 1 : 0;
-  const listingDelta = plan.listing === undefined ? 0 : countingAfter - countingBefore;
-  const subject: Subject = {
-    ...plan.subject,
-    activeListings: (before?.activeListings ?? 0) + listingDelta,
-    version: (before?.version ?? 0) + 1,
-    createdAt: before?.createdAt ?? at,
-    updatedAt: at,
-  };
-  if (subject.activeListings < 0) throw new Error(`subject ${subject.uscc} would have a negative listing count`);
-
-  const actions: TransactItems = [
-    {
-      Put: {
-        TableName: deps.tableName,
-        Item: subjectItem(subject),
-        ...(before === undefined
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': before.version } }),
-      },
-    },
-  ];
-
-  let listing: Listing | undefined;
-  if (plan.listing !== undefined) {
-    listing = { ...plan.listing, createdAt: beforeListing?.createdAt ?? at, updatedAt: at };
-    const version = (beforeListing?.version ?? 0) + 1;
-    actions.push({
-      Put: {
-        TableName: deps.tableName,
-        Item: listingItem(listing, version),
-        ...(beforeListing === undefined
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': beforeListing.version ?? 0 },
-            }),
-      },
-    });
-  }
-
-  const { counters, flows } = subjectDeltas(subject.uscc, before, subject, plan.exitReason);
-  if (listingDelta !== 0 && plan.listing !== undefined) {
-    counters.push(
-      { district: subject.district, attribute: 'activeListings', delta: listingDelta },
-      { district: subject.district, attribute: `active_${plan.listing.listType}`, delta: listingDelta },
-    );
-  }
-  for (const [district, attributes] of groupByDistrict(counters)) {
-    actions.push(counterUpdate(deps.tableName, keys.currentCounter(district), district, attributes, at));
-  }
-  const month = shanghaiMonth(now);
-  for (const [district, attributes] of groupByDistrict(flows)) {
-    actions.push(counterUpdate(deps.tableName, keys.monthlyFlow(month, district), district, attributes, at));
-  }
-
-  const auditId = randomUUID();
-  actions.push({
-    Put: {
-      TableName: deps.tableName,
-      Item: {
-        ...keys.audit(subject.uscc, at, auditId),
-        ...indexKeys.auditByMonth(month, at, auditId),
-        type: ITEM_TYPES.audit,
-        at,
-        actor: actor.id,
-        role: actor.role,
-        source: actor.source,
-        action: plan.audit.action,
-        ...(plan.audit.detail === undefined ? {} : { detail: plan.audit.detail }),
-        ...(listing === undefined ? {} : { listingType: listing.listType, listingKey: listing.key }),
-        before: summarize(before, beforeListing),
-        after: summarize(subject, listing),
-      },
-    },
-  });
-  return { actions, subject, listing };
+/**
+ * Whether a cancelled transaction failed on one of the extra actions (those from `firstExtra` on):
+ * that is not a race on the subject, and retrying would not help; the caller decides.
+ */
+export function raceOnExtra(error: unknown, firstExtra: number): boolean {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((reason, index) => index >= firstExtra && reason.Code === 'ConditionalCheckFailed');
 }
 
 function summarize(subject: Subject | undefined, listing: Listing | undefined) {
@@ -295,7 +410,7 @@ function counterUpdate(
   };
 }
 
-function isTransactionRace(error: unknown): boolean {
+export function isTransactionRace(error: unknown): boolean {
   const name = (error as { name?: string }).name;
   if (name === 'TransactionConflictException') return true;
   if (name !== 'TransactionCanceledException') return false;

@@ -25,6 +25,8 @@ export const GSI = {
   listedSubjects: { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
   /** Audit entries by month. */
   auditByMonth: { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
+  /** Subjects by their 9-character organisation code (positions 9–17), to match older lists. */
+  byOrgCode: { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'GSI6SK' },
 } as const;
 
 export type IndexName = keyof typeof GSI;
@@ -35,6 +37,7 @@ export const INDEX_PURPOSES: Record<IndexName, string> = {
   byDistrictQueue: 'exit queue by district and status',
   listedSubjects: 'listed subjects by district (sparse: subjects with an active listing)',
   auditByMonth: 'audit entries by month',
+  byOrgCode: 'subjects by organisation code (GB 11714), to match lists that carry only the old code',
 };
 
 /** Every attribute used as a key anywhere; all are strings. */

@@ -1,0 +1,268 @@
+/**
+ * Writes a group of import rows: reads the subjects and listings they touch in BatchGets, plans every
+ * change in memory, and commits the group in one TransactWriteItems together with the district
+ * counters and the chunk's checkpoint and counts. A worker that dies and is retried resumes after the
+ * last committed group, so nothing is counted or written twice. A group that races another writer, or
+ * is too big for one transaction, is written subject by subject instead, each with its counters.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type ListingFacts,
+  planRecordListing,
+  planRegistryUpdate,
+  type RecordOutcome,
+  type RegistryFacts,
+  type RegistryOutcome,
+  type SubjectFacts,
+} from '#domain/changes.ts';
+import type { Listing, Subject } from '#domain/model.ts';
+import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
+import { ITEM_TYPES, keys } from '#storage/keys.ts';
+import {
+  type Actor,
+  changeSubjectWith,
+  counterActions,
+  isTransactionRace,
+  type ListingRef,
+  planSubjectWrites,
+  raceOnExtra,
+  type StoreDeps,
+  type SubjectChange,
+  syncListingDistricts,
+} from '#storage/subject-store.ts';
+import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts } from './model.ts';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** A row ready to write: its subject known by USCC. */
+export type ReadyRow =
+  | { readonly kind: 'listing'; readonly subject: SubjectFacts; readonly listing: ListingFacts }
+  | { readonly kind: 'registry'; readonly uscc: string; readonly facts: RegistryFacts }
+  | { readonly kind: 'count'; readonly district: string; readonly month: string; readonly enterprises: number };
+
+export interface ChunkPosition {
+  readonly importId: string;
+  readonly chunk: number;
+  /** Checkpoint stored before this group. */
+  readonly before: number;
+  /** Checkpoint after it: the ordinal of the group's last row. */
+  readonly after: number;
+}
+
+export class ChunkTakenOverError extends Error {
+  constructor(importId: string, chunk: number) {
+    super(`chunk ${chunk} of import ${importId} is being written by another worker`);
+    this.name = 'ChunkTakenOverError';
+  }
+}
+
+export interface GroupResult {
+  readonly counts: ImportCounts;
+  /** Listings whose facts changed, for triage. */
+  readonly changed: readonly ListingRef[];
+}
+
+const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
+  new: 'listingsNew',
+  unchanged: 'listingsUnchanged',
+  updated: 'listingsUpdated',
+  revived: 'listingsRevived',
+  'exited-reappeared': 'exitedReappeared',
+};
+const REGISTRY_COUNT: Record<RegistryOutcome, keyof ImportCounts> = {
+  updated: 'registryUpdated',
+  unchanged: 'registryUpdated',
+  unknown: 'registryUnknown',
+  moved: 'subjectsMoved',
+};
+
+function usccOf(row: Exclude<ReadyRow, { kind: 'count' }>): string {
+  return row.kind === 'listing' ? row.subject.uscc : row.uscc;
+}
+
+/** The changes of one subject, with planners that tally their outcomes into `tally` when run. */
+function subjectChanges(rows: readonly ReadyRow[], tally: ImportCounts): SubjectChange[] {
+  return rows.map((row) => {
+    if (row.kind === 'listing') {
+      const ref = { uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key };
+      return {
+        ref,
+        planner: planRecordListing(row.subject, row.listing, (outcome) => {
+          tally[RECORD_COUNT[outcome]] += 1;
+        }),
+      };
+    }
+    if (row.kind === 'registry') {
+      return {
+        planner: planRegistryUpdate(row.facts, (outcome) => {
+          if (outcome !== 'unchanged') tally[REGISTRY_COUNT[outcome]] += 1;
+        }),
+      };
+    }
+    throw new Error('enterprise counts do not change subjects');
+  });
+}
+
+function addCounts(target: ImportCounts, source: Partial<ImportCounts>) {
+  for (const name of IMPORT_COUNT_NAMES) target[name] += source[name] ?? 0;
+}
+
+function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCounts): TransactItems[number] {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':before': position.before, ':after': position.after };
+  const adds: string[] = [];
+  IMPORT_COUNT_NAMES.forEach((name, index) => {
+    if (counts[name] === 0) return;
+    names[`#c${index}`] = name;
+    values[`:c${index}`] = counts[name];
+    adds.push(`#c${index} :c${index}`);
+  });
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: keys.importChunk(position.importId, position.chunk),
+      UpdateExpression: `SET checkpoint = :after${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      ConditionExpression: 'checkpoint = :before',
+      ...(adds.length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+function countItems(deps: StoreDeps, rows: readonly ReadyRow[], at: string): TransactItems {
+  return rows.flatMap((row) =>
+    row.kind === 'count'
+      ? [
+          {
+            Put: {
+              TableName: deps.tableName,
+              Item: {
+                ...keys.enterpriseCount(row.month, row.district),
+                type: ITEM_TYPES.enterpriseCount,
+                month: row.month,
+                district: row.district,
+                enterprises: row.enterprises,
+                updatedAt: at,
+              },
+            },
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * Writes one group. `rowCounts` are the counts already known for the group's rows (rows, rejected,
+ * persons skipped…); the outcomes of the writes are added to them and stored with the checkpoint.
+ */
+export async function applyGroup(
+  deps: StoreDeps,
+  actor: Actor,
+  position: ChunkPosition,
+  rows: readonly ReadyRow[],
+  rowCounts: Partial<ImportCounts>,
+): Promise<GroupResult> {
+  const bySubject = new Map<string, ReadyRow[]>();
+  for (const row of rows) {
+    if (row.kind === 'count') continue;
+    const list = bySubject.get(usccOf(row)) ?? [];
+    list.push(row);
+    bySubject.set(usccOf(row), list);
+  }
+  const at = deps.clock.now().toISOString();
+
+  const refs: ListingRef[] = [];
+  for (const row of rows) {
+    if (row.kind === 'listing') refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
+  }
+  const stored = await batchGetAll(
+    deps.client,
+    deps.tableName,
+    [...[...bySubject.keys()].map((uscc) => keys.subject(uscc)), ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key))],
+    { ConsistentRead: true },
+  );
+  const subjects = new Map<string, Subject>();
+  const listings = new Map<string, Map<string, Listing & { version?: number }>>();
+  for (const item of stored) {
+    const uscc = String(item.uscc);
+    if (item.type === ITEM_TYPES.subject) subjects.set(uscc, item as unknown as Subject);
+    else if (item.type === ITEM_TYPES.listing) {
+      const perSubject = listings.get(uscc) ?? new Map();
+      perSubject.set(`${String(item.listType)}#${String(item.key)}`, item as unknown as Listing & { version?: number });
+      listings.set(uscc, perSubject);
+    }
+  }
+
+  const tally = emptyCounts();
+  addCounts(tally, rowCounts);
+  const actions: TransactItems = [];
+  const counters = [];
+  const flows = [];
+  const changed: ListingRef[] = [];
+  const moved: Subject[] = [];
+  for (const [uscc, subjectRows] of bySubject) {
+    const before = subjects.get(uscc);
+    const writes = planSubjectWrites(deps, actor, before, listings.get(uscc) ?? new Map(), subjectChanges(subjectRows, tally));
+    if (writes === undefined) continue;
+    if (before === undefined) tally.subjectsNew += 1;
+    actions.push(...writes.actions);
+    counters.push(...writes.counters);
+    flows.push(...writes.flows);
+    for (const listing of writes.listings) changed.push({ uscc, listType: listing.listType, key: listing.key });
+    if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
+  }
+  actions.push(...counterActions(deps, counters, flows), ...countItems(deps, rows, at));
+  tally.enterpriseCounts += rows.filter((row) => row.kind === 'count').length;
+  tally.itemsWritten += actions.length + 1;
+  actions.push(chunkUpdate(deps, position, tally));
+
+  if (actions.length <= TRANSACT_LIMIT) {
+    try {
+      await transactWrite(deps.client, actions);
+      for (const subject of moved) await syncListingDistricts(deps, subject);
+      return { counts: tally, changed };
+    } catch (error) {
+      if (!isTransactionRace(error)) throw error;
+      if (raceOnExtra(error, actions.length - 1)) throw new ChunkTakenOverError(position.importId, position.chunk);
+    }
+  }
+  return applySubjectBySubject(deps, actor, position, rows, bySubject, rowCounts, at);
+}
+
+/** The slow path: each subject in its own transaction with its counters, then the checkpoint. */
+async function applySubjectBySubject(
+  deps: StoreDeps,
+  actor: Actor,
+  position: ChunkPosition,
+  rows: readonly ReadyRow[],
+  bySubject: ReadonlyMap<string, ReadyRow[]>,
+  rowCounts: Partial<ImportCounts>,
+  at: string,
+): Promise<GroupResult> {
+  const tally = emptyCounts();
+  addCounts(tally, rowCounts);
+  const changed: ListingRef[] = [];
+  for (const [uscc, subjectRows] of bySubject) {
+    let attemptTally = emptyCounts();
+    const writes = await changeSubjectWith(deps, uscc, actor, () => {
+      attemptTally = emptyCounts();
+      return subjectChanges(subjectRows, attemptTally);
+    });
+    addCounts(tally, attemptTally);
+    if (writes === undefined) continue;
+    if (writes.subject.version === 1) tally.subjectsNew += 1;
+    tally.itemsWritten += writes.actions.length;
+    for (const listing of writes.listings) changed.push({ uscc, listType: listing.listType, key: listing.key });
+  }
+  const counts = countItems(deps, rows, at);
+  tally.enterpriseCounts += counts.length;
+  tally.itemsWritten += counts.length + 1;
+  try {
+    // enterprise counts are plain puts of the latest figure: writing them again is harmless
+    await transactWrite(deps.client, [...counts, chunkUpdate(deps, position, tally)]);
+  } catch (error) {
+    if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
+    throw error;
+  }
+  return { counts: tally, changed };
+}

@@ -1,0 +1,90 @@
+/**
+ * The diff of a full push against what was active before: listings of the push's scope that are
+ * active and absent from the file are flagged `missing-from-push` for their designating department.
+ * The import never ends them; only an exit does.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DISTRICTS } from '#domain/district.ts';
+import { type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
+import { queryPages } from '#storage/batch.ts';
+import { indexPartitions, keys } from '#storage/keys.ts';
+import type { StoreDeps } from '#storage/subject-store.ts';
+import { GSI } from '#storage/table-definition.ts';
+import type { ImportSource } from './model.ts';
+import { SOURCE_LIST_TYPES } from './row-rules.ts';
+
+export interface DiffScope {
+  /** Human-readable, for the receipt. */
+  readonly label: string;
+  readonly listType?: ListType;
+  readonly department?: string;
+}
+
+export function diffScope(source: ImportSource, department: string | undefined): DiffScope {
+  const listType = SOURCE_LIST_TYPES[source];
+  const parts = [listType === undefined ? '全部名单' : listType, ...(department === undefined ? [] : [department])];
+  return {
+    label: parts.join(' / '),
+    ...(listType === undefined ? {} : { listType }),
+    ...(department === undefined ? {} : { department }),
+  };
+}
+
+export function listingKeyOf(listing: { uscc: string; listType: string; key: string }): string {
+  return `${listing.uscc}#${listing.listType}#${listing.key}`;
+}
+
+/** Active listings within the scope, as stored now. */
+export async function activeListingsInScope(deps: Pick<StoreDeps, 'client' | 'tableName'>, scope: DiffScope) {
+  const found: Listing[] = [];
+  const partitions =
+    scope.department !== undefined
+      ? [{ index: GSI.byOwnerStatus, pk: indexPartitions.listingsOfDepartment(scope.department, 'active') }]
+      : [...DISTRICTS.map((district) => district.code), UNASSIGNED_DISTRICT].map((code) => ({
+          index: GSI.byDistrictClass,
+          pk: indexPartitions.activeListingsOfDistrict(code),
+        }));
+  for (const { index, pk } of partitions) {
+    for await (const page of queryPages(deps.client, {
+      TableName: deps.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': pk },
+    })) {
+      for (const item of page) {
+        const listing = item as unknown as Listing;
+        if (listing.status !== 'active') continue;
+        if (scope.listType !== undefined && listing.listType !== scope.listType) continue;
+        found.push(listing);
+      }
+    }
+  }
+  return found;
+}
+
+/** Flags one listing as missing from this push, unless it was exited meanwhile or flagged already. */
+export async function flagMissing(deps: StoreDeps, listing: Listing, importId: string): Promise<boolean> {
+  try {
+    await deps.client.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.listing(listing.uscc, listing.listType, listing.key),
+        UpdateExpression: 'SET missingFromPush = :flag, updatedAt = :at ADD version :one',
+        ConditionExpression: '#status = :active AND (attribute_not_exists(missingFromPush) OR missingFromPush.importId <> :importId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':flag': { importId, at: deps.clock.now().toISOString() },
+          ':at': deps.clock.now().toISOString(),
+          ':active': 'active',
+          ':importId': importId,
+          ':one': 1,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

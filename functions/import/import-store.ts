@@ -1,0 +1,291 @@
+/**
+ * Import batches, their chunks, row errors and the content hashes that make a file seen twice
+ * import once.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPutAll, decodeCursor, encodeCursor, queryAll, queryPages } from '#storage/batch.ts';
+import { indexKeys, indexPartitions, ITEM_TYPES, keys } from '#storage/keys.ts';
+import type { StoreDeps } from '#storage/subject-store.ts';
+import { GSI } from '#storage/table-definition.ts';
+import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts, type ImportRecord, type RowError } from './model.ts';
+
+type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, type: _type, GSI2PK: _g2p, GSI2SK: _g2s, ...rest } = item;
+  return rest as T;
+}
+
+/** Creates the batch record unless it exists; returns the stored record either way. */
+export async function createImport(deps: Deps, record: ImportRecord): Promise<ImportRecord> {
+  try {
+    await deps.client.send(
+      new PutCommand({
+        TableName: deps.tableName,
+        Item: {
+          ...keys.importBatch(record.importId),
+          ...indexKeys.importsNewestFirst(record.createdAt, record.importId),
+          type: ITEM_TYPES.importBatch,
+          ...record,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return record;
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    const existing = await getImport(deps, record.importId);
+    if (existing === undefined) throw error;
+    return existing;
+  }
+}
+
+export async function getImport(deps: Deps, importId: string): Promise<ImportRecord | undefined> {
+  const result = await deps.client.send(
+    new GetCommand({ TableName: deps.tableName, Key: keys.importBatch(importId), ConsistentRead: true }),
+  );
+  return result.Item === undefined ? undefined : stripKeys<ImportRecord>(result.Item);
+}
+
+/** Sets fields of the batch record; with `expectStatus`, only when its status is one of them. */
+export async function updateImport(
+  deps: Deps,
+  importId: string,
+  fields: Partial<ImportRecord>,
+  expectStatus?: readonly string[],
+): Promise<boolean> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return true;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = entries.map(([name, value], index) => {
+    names[`#f${index}`] = name;
+    values[`:v${index}`] = value;
+    return `#f${index} = :v${index}`;
+  });
+  let condition = 'attribute_exists(PK)';
+  if (expectStatus !== undefined) {
+    names['#status'] = 'status';
+    condition += ` AND #status IN (${expectStatus.map((_, index) => `:s${index}`).join(', ')})`;
+    expectStatus.forEach((status, index) => {
+      values[`:s${index}`] = status;
+    });
+  }
+  try {
+    await deps.client.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.importBatch(importId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Newest first, one page at a time. */
+export async function listImports(deps: Deps, options: { limit: number; cursor?: string }) {
+  const page = await deps.client.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: GSI.byOwnerStatus.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': GSI.byOwnerStatus.partitionKey },
+      ExpressionAttributeValues: { ':pk': indexPartitions.imports() },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map((item) => stripKeys<ImportRecord>(item)),
+    cursor: encodeCursor(page.LastEvaluatedKey),
+  };
+}
+
+/**
+ * Claims a file's content hash for an import. Returns the import that claimed it first when that is
+ * another one: the file was seen before. A hash whose import was rejected can be claimed again.
+ */
+export async function claimContentHash(deps: Deps, sha256: string, importId: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await deps.client.send(
+        new PutCommand({
+          TableName: deps.tableName,
+          Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
+          ConditionExpression: 'attribute_not_exists(PK) OR importId = :importId',
+          ExpressionAttributeValues: { ':importId': importId },
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      const held = await deps.client.send(
+        new GetCommand({ TableName: deps.tableName, Key: keys.importHash(sha256), ConsistentRead: true }),
+      );
+      const owner = String(held.Item?.importId ?? '');
+      const ownerImport = owner === '' ? undefined : await getImport(deps, owner);
+      if (ownerImport !== undefined && ownerImport.status !== 'rejected') return owner;
+      // the earlier import of this content was rejected: take the hash over
+      await deps.client.send(
+        new PutCommand({
+          TableName: deps.tableName,
+          Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
+          ConditionExpression: 'importId = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ).catch(() => undefined);
+    }
+  }
+  throw new Error(`could not claim content hash ${sha256}`);
+}
+
+/** Row errors are keyed by sheet and line, so writing them again (a retried worker) changes nothing. */
+export async function writeRowErrors(deps: Deps, importId: string, errors: readonly RowError[]): Promise<void> {
+  if (errors.length === 0) return;
+  const unique = new Map<string, Record<string, unknown>>();
+  for (const error of errors) {
+    const key = keys.importError(importId, error.sheetIndex, error.line);
+    const existing = unique.get(key.SK);
+    if (existing !== undefined) {
+      (existing.problems as Omit<RowError, 'sheet' | 'sheetIndex' | 'line'>[]).push(problemOf(error));
+      continue;
+    }
+    unique.set(key.SK, {
+      ...key,
+      type: ITEM_TYPES.importError,
+      sheet: error.sheet,
+      sheetIndex: error.sheetIndex,
+      line: error.line,
+      problems: [problemOf(error)],
+    });
+  }
+  await batchPutAll(deps.client, deps.tableName, [...unique.values()]);
+}
+
+function problemOf(error: RowError) {
+  return {
+    field: error.field,
+    message: error.message,
+    severity: error.severity,
+    ...(error.value === undefined ? {} : { value: error.value }),
+  };
+}
+
+export interface StoredRowError {
+  readonly sheet: string;
+  readonly sheetIndex: number;
+  readonly line: number;
+  readonly problems: { field: string; message: string; severity: string; value?: string }[];
+}
+
+export async function* readRowErrors(deps: Deps, importId: string): AsyncGenerator<StoredRowError> {
+  const prefix = keys.importErrorPrefix(importId);
+  for await (const page of queryPages(deps.client, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
+  })) {
+    for (const item of page) yield stripKeys<StoredRowError>(item);
+  }
+}
+
+export interface ChunkState {
+  readonly chunk: number;
+  readonly fromRow: number;
+  readonly toRow: number;
+  /** Ordinal of the last row applied; -1 before the first. */
+  readonly checkpoint: number;
+  readonly done: boolean;
+  readonly counts: ImportCounts;
+}
+
+/** Creates the chunk records of a batch unless they exist. */
+export async function createChunks(deps: Deps, importId: string, ranges: readonly { fromRow: number; toRow: number }[]) {
+  await Promise.all(
+    ranges.map(async (range, chunk) => {
+      await deps.client
+        .send(
+          new PutCommand({
+            TableName: deps.tableName,
+            Item: {
+              ...keys.importChunk(importId, chunk),
+              type: ITEM_TYPES.importChunk,
+              chunk,
+              ...range,
+              checkpoint: range.fromRow - 1,
+              done: false,
+              ...emptyCounts(),
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        )
+        .catch((error: { name?: string }) => {
+          if (error.name !== 'ConditionalCheckFailedException') throw error;
+        });
+    }),
+  );
+}
+
+function chunkOf(item: Record<string, unknown>): ChunkState {
+  const counts = emptyCounts();
+  for (const name of IMPORT_COUNT_NAMES) counts[name] = Number(item[name] ?? 0);
+  return {
+    chunk: Number(item.chunk),
+    fromRow: Number(item.fromRow),
+    toRow: Number(item.toRow),
+    checkpoint: Number(item.checkpoint),
+    done: item.done === true,
+    counts,
+  };
+}
+
+export async function getChunk(deps: Deps, importId: string, chunk: number): Promise<ChunkState | undefined> {
+  const result = await deps.client.send(
+    new GetCommand({ TableName: deps.tableName, Key: keys.importChunk(importId, chunk), ConsistentRead: true }),
+  );
+  return result.Item === undefined ? undefined : chunkOf(result.Item);
+}
+
+export async function getChunks(deps: Deps, importId: string): Promise<ChunkState[]> {
+  const prefix = keys.importChunkPrefix(importId);
+  const items = await queryAll(deps.client, {
+    TableName: deps.tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
+    ConsistentRead: true,
+  });
+  return items.map(chunkOf);
+}
+
+/** Marks a chunk done; true when this call did it (so exactly one worker finalises the last chunk). */
+export async function markChunkDone(deps: Deps, importId: string, chunk: number): Promise<boolean> {
+  try {
+    await deps.client.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.importChunk(importId, chunk),
+        UpdateExpression: 'SET done = :true',
+        ConditionExpression: 'done = :false',
+        ExpressionAttributeValues: { ':true': true, ':false': false },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export function sumCounts(chunks: readonly ChunkState[]): ImportCounts {
+  const total = emptyCounts();
+  for (const chunk of chunks) for (const name of IMPORT_COUNT_NAMES) total[name] += chunk.counts[name];
+  return total;
+}

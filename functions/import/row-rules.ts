@@ -1,0 +1,273 @@
+/**
+ * One mapped row of a list file → what it means: a listing, a registry update, an enterprise count, a
+ * natural person to skip, or the reasons it cannot be taken. Pure; messages in Chinese for the office.
+ * Nothing of a natural person's row leaves this function but the fact that it was one.
+ */
+import type { ListingFacts, SubjectFacts } from '#domain/changes.ts';
+import { resolveDistrict } from '#domain/district.ts';
+import type { ListType, RegistrationStatus, SubjectFlags } from '#domain/model.ts';
+import { normalizeBankruptcy, normalizeRegistrationStatus, parseYesNo } from '#domain/registration.ts';
+import { compactText, toHalfWidth } from '#domain/text.ts';
+import { classifyIdentifier, validateOrgCode, validateUscc } from '#domain/uscc.ts';
+import type { MappedRow } from './parse/header.ts';
+import { parseCount, parseDate, parseListTypeLabel, parseMonth, parsePerformance } from './parse/values.ts';
+import type { ImportSource, RowError } from './model.ts';
+
+export interface RowContext {
+  readonly source: ImportSource;
+  readonly sheetIndex: number;
+  /** The list type named by the file's title, if any. */
+  readonly titleListType?: ListType;
+  /** The uploading department's name, when a department token created the import. */
+  readonly department?: string;
+  /** The month named by the file name, for enterprise counts without a 月份 column. */
+  readonly fileMonth?: string;
+}
+
+/** The subject a row names: by USCC, or by an older organisation code still to be matched. */
+export type RowIdentity = { readonly uscc: string } | { readonly orgCode: string };
+
+export type RowOutcome =
+  | {
+      readonly kind: 'listing';
+      readonly identity: RowIdentity;
+      readonly subject: Omit<SubjectFacts, 'uscc'>;
+      readonly listing: ListingFacts;
+      readonly warnings: RowError[];
+    }
+  | {
+      readonly kind: 'registry';
+      readonly identity: RowIdentity;
+      readonly name?: string;
+      readonly district?: { readonly code: string; readonly source: 'column' };
+      readonly registrationStatus?: RegistrationStatus;
+      readonly movedTo?: string;
+      readonly flags: SubjectFlags;
+      readonly warnings: RowError[];
+    }
+  | {
+      readonly kind: 'count';
+      readonly district: string;
+      readonly month: string;
+      readonly enterprises: number;
+      readonly warnings: RowError[];
+    }
+  | { readonly kind: 'person'; readonly error: RowError }
+  | { readonly kind: 'invalid'; readonly errors: RowError[] };
+
+/** The list type a department source implies when neither the row nor the title names one. */
+export const SOURCE_LIST_TYPES: Partial<Record<ImportSource, ListType>> = {
+  court: 'court-debtor',
+  tax: 'tax-violation',
+  procurement: 'procurement-violation',
+  market: 'market-violation',
+};
+
+const PERSON_MESSAGE = '自然人信息，已跳过，不予存储';
+
+export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
+  const problem = (field: string, message: string, value?: string, severity: RowError['severity'] = 'error'): RowError => ({
+    sheet: row.sheet,
+    sheetIndex: context.sheetIndex,
+    line: row.line,
+    field,
+    message,
+    severity,
+    ...(value === undefined ? {} : { value }),
+  });
+
+  if (context.source === 'enterprise-counts') return interpretCount(row, context, problem);
+
+  const fields = row.fields;
+  const rawIdentifier = fields.uscc ?? '';
+  // A row of a natural person: an ID in the code column, or an explicit ID column and no code at all.
+  if (classifyIdentifier(rawIdentifier) === 'person-id' || (rawIdentifier === '' && fields.personId !== undefined)) {
+    return { kind: 'person', error: problem('uscc', PERSON_MESSAGE, undefined, 'skipped') };
+  }
+
+  const errors: RowError[] = [];
+  const warnings: RowError[] = [];
+  const identity = readIdentity(rawIdentifier, problem, errors, warnings);
+
+  if (context.source === 'registry') {
+    return interpretRegistry(row, identity, errors, warnings, problem);
+  }
+
+  const name = toHalfWidth(fields.name ?? '');
+  if (name === '') errors.push(problem('name', '缺少主体名称'));
+
+  const listType = readListType(fields.listType, context, problem, errors);
+  const department = readDepartment(fields.department, context, problem, errors, warnings);
+  const caseNo = fields.caseNo === undefined ? undefined : toHalfWidth(fields.caseNo);
+  const listedAt = readDate('listedAt', '列入日期', fields.listedAt, problem, errors);
+  const endsAt = readDate('endsAt', '截止日期', fields.endsAt, problem, errors);
+  if (caseNo === undefined && listedAt === undefined && fields.listedAt === undefined) {
+    errors.push(problem('caseNo', '缺少案号（文书号）和列入日期，无法识别是哪一条名单记录'));
+  }
+  let performance: string | undefined;
+  if (fields.performance !== undefined) {
+    performance = parsePerformance(fields.performance);
+    if (performance === undefined) warnings.push(problem('performance', '无法识别的履行情况，已忽略', fields.performance, 'warning'));
+  }
+
+  if (errors.length > 0 || identity === undefined || listType === undefined || department === undefined) {
+    return { kind: 'invalid', errors };
+  }
+  const uscc = 'uscc' in identity ? identity.uscc : undefined;
+  const district = resolveDistrict({ ...(fields.district === undefined ? {} : { column: fields.district }), ...(uscc === undefined ? {} : { uscc }) });
+  if (district.note !== undefined) warnings.push(problem('district', district.note, fields.district, 'warning'));
+  return {
+    kind: 'listing',
+    identity,
+    subject: { name, district: district.code, districtSource: district.source },
+    listing: {
+      listType,
+      key: caseNo ?? `D${listedAt}`,
+      department,
+      source: context.source,
+      ...(caseNo === undefined ? {} : { caseNo }),
+      ...(listedAt === undefined ? {} : { listedAt }),
+      ...(endsAt === undefined ? {} : { endsAt }),
+      ...optionalText('reason', fields.reason),
+      ...optionalText('obligation', fields.obligation),
+      ...(performance === undefined ? {} : { performance }),
+    },
+    warnings,
+  };
+}
+
+type Problem = (field: string, message: string, value?: string, severity?: RowError['severity']) => RowError;
+
+function optionalText<K extends string>(name: K, value: string | undefined): Partial<Record<K, string>> {
+  if (value === undefined) return {};
+  const text = toHalfWidth(value);
+  return text === '' ? {} : ({ [name]: text } as Record<K, string>);
+}
+
+function readIdentity(raw: string, problem: Problem, errors: RowError[], warnings: RowError[]): RowIdentity | undefined {
+  if (raw === '') {
+    errors.push(problem('uscc', '缺少统一社会信用代码'));
+    return undefined;
+  }
+  if (classifyIdentifier(raw) === 'org-code') {
+    const org = validateOrgCode(raw);
+    if (!org.ok) {
+      errors.push(problem('uscc', org.message, raw));
+      return undefined;
+    }
+    return { orgCode: org.orgCode };
+  }
+  const result = validateUscc(raw);
+  if (!result.ok) {
+    errors.push(problem('uscc', result.message, raw));
+    return undefined;
+  }
+  for (const warning of result.warnings) warnings.push(problem('uscc', warning.message, raw, 'warning'));
+  return { uscc: result.uscc };
+}
+
+function readListType(raw: string | undefined, context: RowContext, problem: Problem, errors: RowError[]) {
+  if (raw !== undefined) {
+    const parsed = parseListTypeLabel(raw);
+    if (parsed === undefined) errors.push(problem('listType', '无法识别的名单类型', raw));
+    return parsed;
+  }
+  const implied = context.titleListType ?? SOURCE_LIST_TYPES[context.source];
+  if (implied === undefined) errors.push(problem('listType', '缺少名单类型（文件标题和名单类型列都未注明）'));
+  return implied;
+}
+
+function readDepartment(
+  raw: string | undefined,
+  context: RowContext,
+  problem: Problem,
+  errors: RowError[],
+  warnings: RowError[],
+) {
+  const fromRow = raw === undefined ? undefined : toHalfWidth(raw);
+  if (context.department !== undefined) {
+    if (fromRow !== undefined && fromRow !== '' && fromRow !== context.department) {
+      warnings.push(problem('department', `认定部门按上传部门“${context.department}”记录`, fromRow, 'warning'));
+    }
+    return context.department;
+  }
+  if (fromRow === undefined || fromRow === '') {
+    errors.push(problem('department', '缺少认定部门'));
+    return undefined;
+  }
+  return fromRow;
+}
+
+function readDate(field: string, label: string, raw: string | undefined, problem: Problem, errors: RowError[]) {
+  if (raw === undefined || compactText(raw) === '') return undefined;
+  const parsed = parseDate(raw);
+  if (parsed === undefined) errors.push(problem(field, `无法识别的${label}`, raw));
+  return parsed;
+}
+
+function interpretRegistry(
+  row: MappedRow,
+  identity: RowIdentity | undefined,
+  errors: RowError[],
+  warnings: RowError[],
+  problem: Problem,
+): RowOutcome {
+  const fields = row.fields;
+  let registrationStatus: RegistrationStatus | undefined;
+  let movedTo = fields.movedTo === undefined ? undefined : toHalfWidth(fields.movedTo);
+  if (fields.registrationStatus !== undefined) {
+    const status = normalizeRegistrationStatus(fields.registrationStatus);
+    if (status === undefined) errors.push(problem('registrationStatus', '无法识别的登记状态', fields.registrationStatus));
+    else {
+      registrationStatus = status.status;
+      movedTo = movedTo || status.movedTo;
+    }
+  }
+  const flags: { lostContact?: boolean; bankruptcy?: boolean; bankruptcyStage?: string; abnormal?: boolean } = {};
+  for (const flag of ['lostContact', 'abnormal'] as const) {
+    const raw = fields[flag];
+    if (raw === undefined) continue;
+    const value = parseYesNo(raw);
+    if (value === undefined) errors.push(problem(flag, '无法识别的是/否取值', raw));
+    else flags[flag] = value;
+  }
+  if (fields.bankruptcy !== undefined) {
+    const value = normalizeBankruptcy(fields.bankruptcy);
+    if (value === undefined) errors.push(problem('bankruptcy', '无法识别的破产状态', fields.bankruptcy));
+    else {
+      flags.bankruptcy = value.bankruptcy;
+      if (value.stage !== undefined) flags.bankruptcyStage = value.stage;
+    }
+  }
+  let district: { code: string; source: 'column' } | undefined;
+  if (fields.district !== undefined) {
+    const resolved = resolveDistrict({ column: fields.district });
+    if (resolved.source === 'column') district = { code: resolved.code, source: 'column' };
+    else warnings.push(problem('district', resolved.note ?? '无法识别的所属区县，未改变属地', fields.district, 'warning'));
+  }
+  if (errors.length > 0 || identity === undefined) return { kind: 'invalid', errors };
+  const name = fields.name === undefined ? undefined : toHalfWidth(fields.name);
+  return {
+    kind: 'registry',
+    identity,
+    ...(name === undefined || name === '' ? {} : { name }),
+    ...(district === undefined ? {} : { district }),
+    ...(registrationStatus === undefined ? {} : { registrationStatus }),
+    ...(movedTo === undefined || movedTo === '' ? {} : { movedTo }),
+    flags,
+    warnings,
+  };
+}
+
+function interpretCount(row: MappedRow, context: RowContext, problem: Problem): RowOutcome {
+  const fields = row.fields;
+  const errors: RowError[] = [];
+  const resolved = resolveDistrict(fields.district === undefined ? {} : { column: fields.district });
+  if (resolved.source !== 'column') errors.push(problem('district', resolved.note ?? '缺少或无法识别所属区县', fields.district));
+  const enterprises = fields.enterpriseCount === undefined ? undefined : parseCount(fields.enterpriseCount);
+  if (enterprises === undefined) errors.push(problem('enterpriseCount', '法人企业数应为非负整数', fields.enterpriseCount));
+  const month = fields.month === undefined ? context.fileMonth : parseMonth(fields.month);
+  if (month === undefined) errors.push(problem('month', '缺少月份（月份列或文件名中的年月）', fields.month));
+  if (errors.length > 0 || enterprises === undefined || month === undefined) return { kind: 'invalid', errors };
+  return { kind: 'count', district: resolved.code, month, enterprises, warnings: [] };
+}

@@ -1,0 +1,53 @@
+/**
+ * The file's data rows in order, each with its ordinal (its place among all data rows) and the context
+ * a row needs to be read: the sheet's index and the list type its title names. Every pass over a file
+ * (scan, chunks, diff) numbers rows the same way, which is what checkpoints rely on.
+ */
+import type { ListType } from '#domain/model.ts';
+import type { DropStore } from './drop-store.ts';
+import type { ImportSource } from './model.ts';
+import { headerOptionsForSource, type MappedRow, mapRows } from './parse/header.ts';
+import { readSheetRows } from './parse/rows.ts';
+import { monthFromFileName, parseListTypeLabel } from './parse/values.ts';
+import type { RowContext } from './row-rules.ts';
+
+export interface NumberedRow {
+  readonly ordinal: number;
+  readonly row: MappedRow;
+  readonly context: RowContext;
+}
+
+export interface StreamOptions {
+  readonly source: ImportSource;
+  readonly fileName: string;
+  readonly department?: string;
+  readonly maxBytes: number;
+  readonly maxRows: number;
+}
+
+export async function* numberedRows(drop: DropStore, key: string, options: StreamOptions): AsyncGenerator<NumberedRow> {
+  const sheets = new Map<string, number>();
+  const titleTypes = new Map<string, ListType | undefined>();
+  const fileMonth = monthFromFileName(options.fileName);
+  const fileListType = parseListTypeLabel(options.fileName);
+  let ordinal = 0;
+  const rows = mapRows(readSheetRows(await drop.read(key), { maxBytes: options.maxBytes, maxRows: options.maxRows }), {
+    ...headerOptionsForSource(options.source),
+    onHeader: (header) => {
+      titleTypes.set(header.sheet, header.titleLabel === undefined ? undefined : parseListTypeLabel(header.titleLabel));
+    },
+  });
+  for await (const row of rows) {
+    if (!sheets.has(row.sheet)) sheets.set(row.sheet, sheets.size);
+    const titleListType = titleTypes.get(row.sheet) ?? parseListTypeLabel(row.sheet) ?? fileListType;
+    const context: RowContext = {
+      source: options.source,
+      sheetIndex: sheets.get(row.sheet) ?? 0,
+      ...(titleListType === undefined ? {} : { titleListType }),
+      ...(options.department === undefined ? {} : { department: options.department }),
+      ...(fileMonth === undefined ? {} : { fileMonth }),
+    };
+    yield { ordinal, row, context };
+    ordinal++;
+  }
+}

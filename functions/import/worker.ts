@@ -1,0 +1,508 @@
+/**
+ * The import worker: one drop-folder file from S3 event to receipt. Pass 1 reads the whole file
+ * without writing (a bad file is rejected whole, nothing written); a full push that would flag too
+ * much is held; then rows are written in chunks, each resuming from its checkpoint; the last chunk
+ * flags what the push no longer carries, closes the receipt, moves the file and asks for triage.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '#shared/logger.ts';
+import { shanghaiDate } from '#domain/model.ts';
+import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { indexPartitions } from '#storage/keys.ts';
+import { GSI } from '#storage/table-definition.ts';
+import { applyGroup, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
+import { activeListingsInScope, diffScope, flagMissing, listingKeyOf } from './diff.ts';
+import type { DropStore } from './drop-store.ts';
+import {
+  claimContentHash,
+  createChunks,
+  createImport,
+  getChunk,
+  getChunks,
+  getImport,
+  markChunkDone,
+  sumCounts,
+  updateImport,
+  writeRowErrors,
+} from './import-store.ts';
+import {
+  emptyCounts,
+  FULL_PUSH_SOURCES,
+  IMPORT_SOURCES,
+  type ImportCounts,
+  type ImportRecord,
+  type ImportSource,
+  type RowError,
+} from './model.ts';
+import { FileRejectedError } from './parse/errors.ts';
+import { interpretRow, type RowOutcome } from './row-rules.ts';
+import { type NumberedRow, numberedRows } from './row-stream.ts';
+import type { WorkQueue } from './work-queue.ts';
+
+export interface ImportSettings {
+  /** Rows per chunk; a file with more is split and its chunks run in parallel through the queue. */
+  readonly chunkRows: number;
+  readonly maxBytes: number;
+  readonly maxRows: number;
+  /** Share of the scope's active listings a push may flag as missing before it is held. */
+  readonly holdThreshold: number;
+  /** Rows written per transaction group. */
+  readonly groupRows: number;
+}
+
+export const DEFAULT_IMPORT_SETTINGS: ImportSettings = {
+  chunkRows: 50_000,
+  maxBytes: 200 * 1024 * 1024,
+  maxRows: 1_000_000,
+  holdThreshold: 0.3,
+  groupRows: 25,
+};
+
+export interface ImportDeps {
+  readonly store: StoreDeps;
+  readonly drop: DropStore;
+  /** Where chunk messages go; without it every chunk runs in this invocation. */
+  readonly queue?: WorkQueue;
+  readonly settings: ImportSettings;
+  /** Asks for triage of the listings an import changed (the classify job). */
+  readonly requestClassification: (request: { importId: string; listings: readonly ListingRef[] }) => Promise<void>;
+  readonly log: Logger;
+}
+
+/** Our own messages on the import queue, beside S3's notifications. */
+export type ImportMessage =
+  | { readonly kind: 'import-chunk'; readonly importId: string; readonly chunk: number }
+  | { readonly kind: 'import-release'; readonly importId: string };
+
+const ACTOR: Actor = { id: 'import-worker', role: 'system', source: 'import' };
+const TERMINAL = new Set(['succeeded', 'rejected', 'duplicate']);
+
+export interface IncomingKey {
+  readonly source: string;
+  readonly importId?: string;
+  readonly fileName: string;
+}
+
+const IMPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `incoming/<source>/[<importId>/]<fileName>`; undefined for keys outside the drop folder's inbox. */
+export function parseIncomingKey(key: string): IncomingKey | undefined {
+  const parts = key.split('/');
+  if (parts[0] !== 'incoming' || parts.length < 3) return undefined;
+  const source = parts[1] ?? '';
+  const rest = parts.slice(2);
+  if (rest.length >= 2 && IMPORT_ID.test(rest[0] ?? '')) {
+    return { source, importId: rest[0] as string, fileName: rest.slice(1).join('/') };
+  }
+  const fileName = rest.join('/');
+  return fileName === '' ? undefined : { source, fileName };
+}
+
+/** A drop-folder file has no id of its own: the same object (key and version) always gets the same one. */
+export function importIdForObject(key: string, eTag: string | undefined, sequencer: string | undefined): string {
+  const hex = createHash('sha256').update(`${key}\n${eTag ?? ''}\n${sequencer ?? ''}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function targetKey(prefix: 'processed' | 'rejected', record: ImportRecord): string {
+  return `${prefix}/${record.source}/${record.importId}/${record.fileName}`;
+}
+
+function isSource(source: string): source is ImportSource {
+  return (IMPORT_SOURCES as readonly string[]).includes(source);
+}
+
+/** Handles one S3 ObjectCreated notification for the drop folder. */
+export async function importObject(
+  deps: ImportDeps,
+  object: { key: string; eTag?: string; sequencer?: string },
+): Promise<void> {
+  const incoming = parseIncomingKey(object.key);
+  if (incoming === undefined) {
+    deps.log.warn('ignoring an object outside incoming/', { key: object.key });
+    return;
+  }
+  const importId = incoming.importId ?? importIdForObject(object.key, object.eTag, object.sequencer);
+  const now = deps.store.clock.now().toISOString();
+  const record = await createImport(deps.store, {
+    importId,
+    // an unknown source is recorded as given, then rejected with the reason
+    source: incoming.source as ImportSource,
+    fileName: incoming.fileName,
+    key: object.key,
+    status: 'queued',
+    createdAt: now,
+  });
+  if (TERMINAL.has(record.status)) {
+    // a repeated notification: finish the move if the first delivery could not
+    if (record.key !== undefined && record.key !== object.key) await deps.drop.move(object.key, record.key);
+    return;
+  }
+  if (record.status === 'held') return;
+  if ((await deps.drop.head(object.key)) === undefined) {
+    deps.log.warn('the object is gone; a repeated notification', { key: object.key, importId });
+    return;
+  }
+  if (!isSource(incoming.source)) {
+    await reject(deps, { ...record, key: object.key }, 'unknown-source', `未知的数据来源目录“${incoming.source}”，请放入 ${IMPORT_SOURCES.join('、')} 之一`);
+    return;
+  }
+  await runImport(deps, { ...record, key: object.key }, { released: false });
+}
+
+/** Continues a held import the city released. */
+export async function releaseImport(deps: ImportDeps, importId: string): Promise<void> {
+  const record = await getImport(deps.store, importId);
+  if (record === undefined || record.status !== 'running' || record.key === undefined) return;
+  await runImport(deps, record, { released: true });
+}
+
+async function runImport(deps: ImportDeps, record: ImportRecord, options: { released: boolean }): Promise<void> {
+  const key = record.key as string;
+  const startedAt = record.startedAt ?? deps.store.clock.now().toISOString();
+  await updateImport(deps.store, record.importId, { status: 'running', startedAt }, ['queued', 'running']);
+  const log = deps.log.child({ importId: record.importId, source: record.source });
+
+  const existing = await getChunks(deps.store, record.importId);
+  if (existing.length === 0) {
+    let sha256: string;
+    let scan: ScanResult;
+    try {
+      sha256 = await hashObject(deps, key);
+      scan = await scanFile(deps, record);
+    } catch (error) {
+      if (error instanceof FileRejectedError) {
+        await reject(deps, record, error.reason, error.message);
+        return;
+      }
+      throw error;
+    }
+    const duplicateOf = await claimContentHash(deps.store, sha256, record.importId);
+    if (duplicateOf !== undefined) {
+      await updateImport(deps.store, record.importId, {
+        status: 'duplicate',
+        sha256,
+        duplicateOf,
+        key: targetKey('processed', record),
+        finishedAt: deps.store.clock.now().toISOString(),
+      });
+      await deps.drop.move(key, targetKey('processed', record));
+      log.info('duplicate file', { duplicateOf });
+      return;
+    }
+    await updateImport(deps.store, record.importId, { sha256, ...(scan.listType === undefined ? {} : { listType: scan.listType }) });
+
+    if (FULL_PUSH_SOURCES.includes(record.source)) {
+      // measured before anything is written: the receipt's 'active before' and the hold decision
+      const result = await computeDiff(deps, record, scan.seen);
+      const share = result.activeBefore === 0 ? 0 : result.missing / result.activeBefore;
+      const diff = {
+        scope: result.scope,
+        activeBefore: result.activeBefore,
+        missing: result.missing,
+        share,
+        threshold: deps.settings.holdThreshold,
+      };
+      if (!options.released && share > deps.settings.holdThreshold) {
+        await updateImport(deps.store, record.importId, {
+          status: 'held',
+          diff,
+          heldMessage: `本次推送缺少 ${result.missing} 条原有效名单（占 ${(100 * share).toFixed(1)}%，超过 ${(100 * deps.settings.holdThreshold).toFixed(0)}% 的阈值），已暂停导入，请市信用办核实后确认放行`,
+        });
+        log.warn('push held', diff);
+        return;
+      }
+      await updateImport(deps.store, record.importId, { diff });
+    }
+    const ranges = splitRanges(scan.rows, deps.settings.chunkRows);
+    await createChunks(deps.store, record.importId, ranges);
+    await updateImport(deps.store, record.importId, { chunks: ranges.length });
+  }
+
+  const chunks = await getChunks(deps.store, record.importId);
+  if (chunks.length > 1 && deps.queue !== undefined) {
+    for (const chunk of chunks) {
+      if (!chunk.done) await deps.queue.send(JSON.stringify({ kind: 'import-chunk', importId: record.importId, chunk: chunk.chunk }));
+    }
+    log.info('file split into chunks', { chunks: chunks.length });
+    return;
+  }
+  for (const chunk of chunks) await processChunk(deps, record.importId, chunk.chunk);
+}
+
+/** Ranges of row ordinals, one per chunk; a file with no data rows still has one (empty) chunk. */
+export function splitRanges(rows: number, chunkRows: number): { fromRow: number; toRow: number }[] {
+  const ranges = [];
+  for (let from = 0; from < Math.max(rows, 1); from += chunkRows) {
+    ranges.push({ fromRow: from, toRow: Math.min(rows, from + chunkRows) - 1 });
+  }
+  return ranges;
+}
+
+async function hashObject(deps: ImportDeps, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of await deps.drop.read(key)) {
+    size += chunk.byteLength;
+    if (size > deps.settings.maxBytes) throw new FileRejectedError('too-large');
+    hash.update(chunk);
+  }
+  if (size === 0) throw new FileRejectedError('empty');
+  return hash.digest('hex');
+}
+
+interface ScanResult {
+  readonly rows: number;
+  /** Listing keys the file carries, for the diff of a full push. */
+  readonly seen: Set<string>;
+  readonly listType?: string;
+}
+
+function streamOptions(deps: ImportDeps, record: ImportRecord) {
+  return {
+    source: record.source,
+    fileName: record.fileName,
+    maxBytes: deps.settings.maxBytes,
+    maxRows: deps.settings.maxRows,
+    ...(record.createdBy?.department === undefined ? {} : { department: record.createdBy.department }),
+  };
+}
+
+/** Pass 1: reads every row without writing, so that a file that cannot be read is rejected whole. */
+async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanResult> {
+  const seen = new Set<string>();
+  const fullPush = FULL_PUSH_SOURCES.includes(record.source);
+  const orgCodes = new OrgCodeResolver(deps.store);
+  let rows = 0;
+  let listType: string | undefined;
+  for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
+    rows++;
+    if (!fullPush) continue;
+    const outcome = interpretRow(numbered.row, numbered.context);
+    if (outcome.kind !== 'listing') continue;
+    listType ??= outcome.listing.listType;
+    const uscc = 'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
+    if (uscc !== undefined) seen.add(listingKeyOf({ uscc, listType: outcome.listing.listType, key: outcome.listing.key }));
+  }
+  return { rows, seen, ...(listType === undefined ? {} : { listType }) };
+}
+
+async function computeDiff(deps: ImportDeps, record: ImportRecord, seen: ReadonlySet<string>) {
+  const scope = diffScope(record.source, record.createdBy?.department);
+  const active = await activeListingsInScope(deps.store, scope);
+  const missing = active.filter((listing) => !seen.has(listingKeyOf(listing)));
+  return { scope: scope.label, activeBefore: active.length, missing: missing.length, missingListings: missing };
+}
+
+/** Matches older lists' organisation codes to the USCC of a subject we know. */
+class OrgCodeResolver {
+  private readonly cache = new Map<string, string | undefined>();
+  constructor(private readonly store: StoreDeps) {}
+
+  async resolve(orgCode: string): Promise<string | undefined> {
+    if (this.cache.has(orgCode)) return this.cache.get(orgCode);
+    const result = await this.store.client.send(
+      new QueryCommand({
+        TableName: this.store.tableName,
+        IndexName: GSI.byOrgCode.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI.byOrgCode.partitionKey },
+        ExpressionAttributeValues: { ':pk': indexPartitions.subjectsOfOrgCode(orgCode) },
+        Limit: 2,
+      }),
+    );
+    const matches = (result.Items ?? []).map((item) => String(item.uscc));
+    const uscc = matches.length === 1 ? matches[0] : undefined;
+    this.cache.set(orgCode, uscc);
+    return uscc;
+  }
+}
+
+/** Writes the rows of one chunk from its checkpoint on, group by group. */
+export async function processChunk(deps: ImportDeps, importId: string, chunkNumber: number): Promise<void> {
+  const record = await getImport(deps.store, importId);
+  const chunk = await getChunk(deps.store, importId, chunkNumber);
+  if (record === undefined || chunk === undefined || record.key === undefined) return;
+  if (record.status !== 'running') return;
+  const log = deps.log.child({ importId, chunk: chunkNumber });
+  if (!chunk.done) {
+    try {
+      await writeChunkRows(deps, record, chunk.checkpoint, chunk.fromRow, chunk.toRow, chunkNumber);
+    } catch (error) {
+      if (error instanceof ChunkTakenOverError) {
+        log.warn('another worker has this chunk; leaving it to it');
+        return;
+      }
+      throw error;
+    }
+    await markChunkDone(deps.store, importId, chunkNumber);
+  }
+  const chunks = await getChunks(deps.store, importId);
+  if (chunks.every((candidate) => candidate.done)) await finalize(deps, record);
+}
+
+async function writeChunkRows(
+  deps: ImportDeps,
+  record: ImportRecord,
+  checkpoint: number,
+  fromRow: number,
+  toRow: number,
+  chunkNumber: number,
+): Promise<void> {
+  const orgCodes = new OrgCodeResolver(deps.store);
+  const changed: ListingRef[] = [];
+  let group: NumberedRow[] = [];
+  let position = checkpoint;
+  const flush = async () => {
+    if (group.length === 0) return;
+    const last = group[group.length - 1] as NumberedRow;
+    const { ready, counts, errors } = await prepareGroup(group, orgCodes);
+    await writeRowErrors(deps.store, record.importId, errors);
+    counts.itemsWritten += errors.length;
+    const result = await applyGroup(
+      deps.store,
+      ACTOR,
+      { importId: record.importId, chunk: chunkNumber, before: position, after: last.ordinal },
+      ready,
+      counts,
+    );
+    changed.push(...result.changed);
+    position = last.ordinal;
+    group = [];
+  };
+  for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
+    if (numbered.ordinal <= checkpoint || numbered.ordinal < fromRow) continue;
+    if (numbered.ordinal > toRow) break;
+    group.push(numbered);
+    if (group.length >= deps.settings.groupRows) await flush();
+  }
+  await flush();
+  if (changed.length > 0) await deps.requestClassification({ importId: record.importId, listings: changed });
+}
+
+/** Reads a group's rows: what can be written, the counts so far, and the errors to report. */
+async function prepareGroup(group: readonly NumberedRow[], orgCodes: OrgCodeResolver) {
+  const counts = emptyCounts();
+  const errors: RowError[] = [];
+  const ready: ReadyRow[] = [];
+  const seenInGroup = new Set<string>();
+  for (const { row, context } of group) {
+    counts.rows += 1;
+    const outcome: RowOutcome = interpretRow(row, context);
+    if (outcome.kind === 'person') {
+      counts.personsSkipped += 1;
+      errors.push(outcome.error);
+      continue;
+    }
+    if (outcome.kind === 'invalid') {
+      counts.rejected += 1;
+      errors.push(...outcome.errors);
+      continue;
+    }
+    counts.warnings += outcome.warnings.length;
+    errors.push(...outcome.warnings);
+    if (outcome.kind === 'count') {
+      counts.accepted += 1;
+      ready.push(outcome);
+      continue;
+    }
+    const uscc = 'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
+    if (uscc === undefined) {
+      counts.rejected += 1;
+      errors.push({
+        sheet: row.sheet,
+        sheetIndex: context.sheetIndex,
+        line: row.line,
+        field: 'uscc',
+        message: '该组织机构代码未匹配到系统中已有主体的统一社会信用代码，请补充统一社会信用代码',
+        severity: 'error',
+        value: 'orgCode' in outcome.identity ? outcome.identity.orgCode : '',
+      });
+      continue;
+    }
+    counts.accepted += 1;
+    if (outcome.kind === 'registry') {
+      ready.push({
+        kind: 'registry',
+        uscc,
+        facts: {
+          ...(outcome.name === undefined ? {} : { name: outcome.name }),
+          ...(outcome.district === undefined ? {} : { district: outcome.district.code }),
+          ...(outcome.registrationStatus === undefined ? {} : { registrationStatus: outcome.registrationStatus }),
+          ...(outcome.movedTo === undefined ? {} : { movedTo: outcome.movedTo }),
+          flags: outcome.flags,
+        },
+      });
+      continue;
+    }
+    const naturalKey = `${uscc}#${outcome.listing.listType}#${outcome.listing.key}`;
+    if (seenInGroup.has(naturalKey)) {
+      counts.duplicateRows += 1;
+      continue;
+    }
+    seenInGroup.add(naturalKey);
+    if (outcome.subject.districtSource === 'unassigned') counts.unassigned += 1;
+    ready.push({ kind: 'listing', subject: { uscc, ...outcome.subject }, listing: outcome.listing });
+  }
+  return { ready, counts, errors };
+}
+
+async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
+  const current = await getImport(deps.store, record.importId);
+  if (current === undefined || current.status !== 'running') return;
+  const counts: ImportCounts = sumCounts(await getChunks(deps.store, record.importId));
+  let diff = current.diff;
+  if (FULL_PUSH_SOURCES.includes(record.source)) {
+    const { seen } = await scanFile(deps, current);
+    const result = await computeDiff(deps, current, seen);
+    let flagged = 0;
+    for (const listing of result.missingListings) if (await flagMissing(deps.store, listing, record.importId)) flagged++;
+    counts.listingsMissing = result.missing;
+    counts.itemsWritten += flagged;
+    const activeBefore = diff?.activeBefore ?? result.activeBefore;
+    diff = {
+      scope: result.scope,
+      activeBefore,
+      missing: result.missing,
+      share: activeBefore === 0 ? 0 : result.missing / activeBefore,
+      threshold: deps.settings.holdThreshold,
+    };
+  }
+  const finishedAt = deps.store.clock.now();
+  const processedKey = targetKey('processed', current);
+  const closed = await updateImport(
+    deps.store,
+    record.importId,
+    {
+      status: 'succeeded',
+      counts,
+      key: processedKey,
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - Date.parse(current.startedAt ?? current.createdAt),
+      ...(diff === undefined ? {} : { diff }),
+    },
+    ['running'],
+  );
+  if (!closed) return;
+  await deps.drop.move(current.key as string, processedKey);
+  deps.log.info('import succeeded', { importId: record.importId, ...counts });
+}
+
+async function reject(deps: ImportDeps, record: ImportRecord, reason: string, message: string): Promise<void> {
+  const rejectedKey = targetKey('rejected', record);
+  await updateImport(deps.store, record.importId, {
+    status: 'rejected',
+    rejectReason: reason,
+    rejectMessage: message,
+    key: rejectedKey,
+    finishedAt: deps.store.clock.now().toISOString(),
+  });
+  if (record.key !== undefined) await deps.drop.move(record.key, rejectedKey);
+  await deps.drop.put(
+    `${rejectedKey}.错误报告.txt`,
+    `文件：${record.fileName}\n导入批次：${record.importId}\n日期：${shanghaiDate(deps.store.clock.now())}\n结果：整份文件未导入\n原因：${message}\n`,
+    'text/plain; charset=utf-8',
+  );
+  deps.log.warn('file rejected', { importId: record.importId, reason });
+}
