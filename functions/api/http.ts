@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { type Role, type Scope, scopeFromClaims, requireRole } from '#shared/auth.ts';
+import { type Role, requireRole, type Scope, scopeFromClaims } from '#shared/auth.ts';
 import { AppError, NotFoundError, NotImplementedError, ValidationError } from '#shared/errors.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 
@@ -62,7 +62,12 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
-export function problemResponse(status: number, code: string, detail: string, errors?: unknown): APIGatewayProxyResultV2 {
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: unknown,
+): APIGatewayProxyResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },
@@ -92,7 +97,10 @@ const STATUS_TITLES: Record<number, string> = {
 };
 
 /** Turns any error into problem+json: below 500 it is shown to the caller, anything else is a plain 500. */
-export function errorToResponse(error: unknown, log: (entry: Record<string, unknown>) => void): APIGatewayProxyResultV2 {
+export function errorToResponse(
+  error: unknown,
+  log: (entry: Record<string, unknown>) => void,
+): APIGatewayProxyResultV2 {
   if (error instanceof AppError) {
     if (error.status >= 500) log({ level: 'error', message: error.message, code: error.code });
     return problemResponse(error.status, error.code, error.message, error.details);
@@ -100,9 +108,17 @@ export function errorToResponse(error: unknown, log: (entry: Record<string, unkn
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // middy's own errors (e.g. a malformed JSON body) carry a statusCode
-    return problemResponse(status, status === 415 ? 'unsupported-media-type' : 'malformed-body', String((error as Error).message));
+    return problemResponse(
+      status,
+      status === 415 ? 'unsupported-media-type' : 'malformed-body',
+      String((error as Error).message),
+    );
   }
-  log({ level: 'error', message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack });
+  log({
+    level: 'error',
+    message: (error as Error)?.message ?? String(error),
+    stack: (error as Error)?.stack,
+  });
   return problemResponse(500, 'internal', 'an unexpected error occurred');
 }
 
@@ -112,7 +128,10 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   if (!result.success) {
     throw new ValidationError(
       `invalid ${where}`,
-      result.error.issues.map((issue) => ({ path: [where, ...issue.path].join('.'), message: issue.message })),
+      result.error.issues.map((issue) => ({
+        path: [where, ...issue.path].join('.'),
+        message: issue.message,
+      })),
     );
   }
   return result.data;
@@ -157,7 +176,8 @@ export async function dispatch<TDeps>(
   const route = routes.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
   if (route === undefined) {
     // A route of the published table that this function does not serve yet says so honestly.
-    if (ROUTES.some((known) => routeKey(known) === event.routeKey)) throw new NotImplementedError(event.routeKey);
+    if (ROUTES.some((known) => routeKey(known) === event.routeKey))
+      throw new NotImplementedError(event.routeKey);
     throw new NotFoundError(`route ${event.routeKey}`);
   }
   let scope: Scope | undefined;

@@ -20,19 +20,30 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
   }));
 }
 
-export function buildOpenApiDocument(routes: readonly ApiRoute<never>[], info: { title: string; version: string }) {
+export function buildOpenApiDocument(
+  routes: readonly ApiRoute<never>[],
+  info: { title: string; version: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const errors = route.errors ?? (route.roles === 'public' ? [] : [400, 401, 403]);
     const operation = {
       summary: route.summary,
-      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      operationId: `${route.method.toLowerCase()}${route.path
+        .replace(/[{}]/g, '')
+        .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, '')}`,
       tags: route.tags ?? [],
       ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body === undefined
         ? {}
-        : { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }),
+        : {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            },
+          }),
       responses: {
         [String(route.successStatus ?? 200)]: {
           description: 'success',
@@ -46,7 +57,10 @@ export function buildOpenApiDocument(routes: readonly ApiRoute<never>[], info: {
         ...Object.fromEntries(
           errors.map((status) => [
             String(status),
-            { description: 'problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            {
+              description: 'problem',
+              content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
           ]),
         ),
       },

@@ -14,7 +14,13 @@ export const classificationSchema = z
     reason: z.string().describe('Chinese, naming the facts used'),
     decidedAt: z.string(),
     override: z
-      .object({ list: z.enum(TRIAGE_LISTS), track: z.string(), reason: z.string(), by: z.string(), at: z.string() })
+      .object({
+        list: z.enum(TRIAGE_LISTS),
+        track: z.string(),
+        reason: z.string(),
+        by: z.string(),
+        at: z.string(),
+      })
       .optional(),
   })
   .meta({ id: 'Classification' });

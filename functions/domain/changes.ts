@@ -37,7 +37,15 @@ export interface ListingFacts {
 
 export type RecordOutcome = 'new' | 'unchanged' | 'updated' | 'revived' | 'exited-reappeared';
 
-const LISTING_FACT_FIELDS = ['department', 'caseNo', 'listedAt', 'endsAt', 'reason', 'obligation', 'performance'] as const;
+const LISTING_FACT_FIELDS = [
+  'department',
+  'caseNo',
+  'listedAt',
+  'endsAt',
+  'reason',
+  'obligation',
+  'performance',
+] as const;
 
 /**
  * Which district a subject keeps when a list row names one: a district taken from a row's column wins
@@ -46,7 +54,8 @@ const LISTING_FACT_FIELDS = ['department', 'caseNo', 'listedAt', 'endsAt', 'reas
  */
 export function chooseDistrict(existing: Subject | undefined, facts: SubjectFacts) {
   if (existing === undefined) return { district: facts.district, districtSource: facts.districtSource };
-  const existingIsWeak = existing.districtSource === 'unassigned' || existing.districtSource === 'inferred-from-uscc';
+  const existingIsWeak =
+    existing.districtSource === 'unassigned' || existing.districtSource === 'inferred-from-uscc';
   if (existingIsWeak && facts.districtSource === 'column') {
     return { district: facts.district, districtSource: facts.districtSource };
   }
@@ -63,7 +72,9 @@ function baseSubject(existing: Subject | undefined, facts: SubjectFacts): Change
     uscc: facts.uscc,
     name: facts.name !== '' ? facts.name : (existing?.name ?? ''),
     ...placement,
-    ...(existing?.registrationStatus === undefined ? {} : { registrationStatus: existing.registrationStatus }),
+    ...(existing?.registrationStatus === undefined
+      ? {}
+      : { registrationStatus: existing.registrationStatus }),
     ...(existing?.movedTo === undefined ? {} : { movedTo: existing.movedTo }),
     flags,
   };
@@ -93,7 +104,9 @@ export function planRecordListing(
       report('exited-reappeared');
       return undefined;
     }
-    const factsChanged = LISTING_FACT_FIELDS.some((field) => (listingFacts[field] ?? '') !== (listing[field] ?? ''));
+    const factsChanged = LISTING_FACT_FIELDS.some(
+      (field) => (listingFacts[field] ?? '') !== (listing[field] ?? ''),
+    );
     const subjectChanged =
       subject === undefined ||
       subject.name !== nextSubject.name ||
@@ -109,7 +122,10 @@ export function planRecordListing(
     return {
       subject: nextSubject,
       listing: { ...kept, ...listingFacts, district: nextSubject.district },
-      audit: { action: revived ? 'listing-revived' : 'listing-updated', detail: { source: listingFacts.source } },
+      audit: {
+        action: revived ? 'listing-revived' : 'listing-updated',
+        detail: { source: listingFacts.source },
+      },
     };
   };
 }
@@ -153,7 +169,10 @@ export type RegistryOutcome = 'updated' | 'unchanged' | 'unknown' | 'moved';
  * names one (the count moves with it). Subjects we do not track are left alone: the registry pushes
  * every enterprise, we keep only listed ones.
  */
-export function planRegistryUpdate(facts: RegistryFacts, report: (outcome: RegistryOutcome) => void): Planner {
+export function planRegistryUpdate(
+  facts: RegistryFacts,
+  report: (outcome: RegistryOutcome) => void,
+): Planner {
   return ({ subject }) => {
     if (subject === undefined) {
       report('unknown');
@@ -165,7 +184,9 @@ export function planRegistryUpdate(facts: RegistryFacts, report: (outcome: Regis
       ...(facts.name === undefined ? {} : { name: facts.name }),
       ...(facts.registrationStatus === undefined ? {} : { registrationStatus: facts.registrationStatus }),
       ...(facts.movedTo === undefined ? {} : { movedTo: facts.movedTo }),
-      ...(facts.district === undefined ? {} : { district: facts.district, districtSource: 'column' as const }),
+      ...(facts.district === undefined
+        ? {}
+        : { district: facts.district, districtSource: 'column' as const }),
       flags,
     };
     const moved = next.district !== subject.district;
@@ -180,7 +201,13 @@ export function planRegistryUpdate(facts: RegistryFacts, report: (outcome: Regis
       return undefined;
     }
     report(moved ? 'moved' : 'updated');
-    const { activeListings: _count, version: _version, createdAt: _created, updatedAt: _updated, ...plain } = next;
+    const {
+      activeListings: _count,
+      version: _version,
+      createdAt: _created,
+      updatedAt: _updated,
+      ...plain
+    } = next;
     return {
       subject: plain,
       audit: {

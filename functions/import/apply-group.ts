@@ -38,7 +38,12 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 export type ReadyRow =
   | { readonly kind: 'listing'; readonly subject: SubjectFacts; readonly listing: ListingFacts }
   | { readonly kind: 'registry'; readonly uscc: string; readonly facts: RegistryFacts }
-  | { readonly kind: 'count'; readonly district: string; readonly month: string; readonly enterprises: number };
+  | {
+      readonly kind: 'count';
+      readonly district: string;
+      readonly month: string;
+      readonly enterprises: number;
+    };
 
 export interface ChunkPosition {
   readonly importId: string;
@@ -173,12 +178,16 @@ export async function applyGroup(
 
   const refs: ListingRef[] = [];
   for (const row of rows) {
-    if (row.kind === 'listing') refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
+    if (row.kind === 'listing')
+      refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
   }
   const stored = await batchGetAll(
     deps.client,
     deps.tableName,
-    [...[...bySubject.keys()].map((uscc) => keys.subject(uscc)), ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key))],
+    [
+      ...[...bySubject.keys()].map((uscc) => keys.subject(uscc)),
+      ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
+    ],
     { ConsistentRead: true },
   );
   const subjects = new Map<string, Subject>();
@@ -188,7 +197,10 @@ export async function applyGroup(
     if (item.type === ITEM_TYPES.subject) subjects.set(uscc, item as unknown as Subject);
     else if (item.type === ITEM_TYPES.listing) {
       const perSubject = listings.get(uscc) ?? new Map();
-      perSubject.set(`${String(item.listType)}#${String(item.key)}`, item as unknown as Listing & { version?: number });
+      perSubject.set(
+        `${String(item.listType)}#${String(item.key)}`,
+        item as unknown as Listing & { version?: number },
+      );
       listings.set(uscc, perSubject);
     }
   }
@@ -202,13 +214,20 @@ export async function applyGroup(
   const moved: Subject[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = subjects.get(uscc);
-    const writes = planSubjectWrites(deps, actor, before, listings.get(uscc) ?? new Map(), subjectChanges(subjectRows, tally));
+    const writes = planSubjectWrites(
+      deps,
+      actor,
+      before,
+      listings.get(uscc) ?? new Map(),
+      subjectChanges(subjectRows, tally),
+    );
     if (writes === undefined) continue;
     if (before === undefined) tally.subjectsNew += 1;
     actions.push(...writes.actions);
     counters.push(...writes.counters);
     flows.push(...writes.flows);
-    for (const listing of writes.listings) changed.push({ uscc, listType: listing.listType, key: listing.key });
+    for (const listing of writes.listings)
+      changed.push({ uscc, listType: listing.listType, key: listing.key });
     if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
   }
   actions.push(...counterActions(deps, counters, flows), ...countItems(deps, rows, at));
@@ -223,7 +242,8 @@ export async function applyGroup(
       return { counts: tally, changed };
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
-      if (raceOnExtra(error, actions.length - 1)) throw new ChunkTakenOverError(position.importId, position.chunk);
+      if (raceOnExtra(error, actions.length - 1))
+        throw new ChunkTakenOverError(position.importId, position.chunk);
     }
   }
   return applySubjectBySubject(deps, actor, position, rows, bySubject, rowCounts, at);
@@ -252,7 +272,8 @@ async function applySubjectBySubject(
     if (writes === undefined) continue;
     if (writes.subject.version === 1) tally.subjectsNew += 1;
     tally.itemsWritten += writes.actions.length;
-    for (const listing of writes.listings) changed.push({ uscc, listType: listing.listType, key: listing.key });
+    for (const listing of writes.listings)
+      changed.push({ uscc, listType: listing.listType, key: listing.key });
   }
   const counts = countItems(deps, rows, at);
   tally.enterpriseCounts += counts.length;

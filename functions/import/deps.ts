@@ -28,7 +28,9 @@ let cached: ImportDeps | undefined;
 export function importDeps(): ImportDeps {
   if (cached === undefined) {
     const settings = config();
-    const client = createDocumentClient(settings.dynamoEndpoint === undefined ? {} : { endpoint: settings.dynamoEndpoint });
+    const client = createDocumentClient(
+      settings.dynamoEndpoint === undefined ? {} : { endpoint: settings.dynamoEndpoint },
+    );
     const queue = workQueueFromConfig();
     cached = {
       store: { client, tableName: settings.tableName, clock: systemClock },

@@ -22,7 +22,10 @@ export interface DiffScope {
 
 export function diffScope(source: ImportSource, department: string | undefined): DiffScope {
   const listType = SOURCE_LIST_TYPES[source];
-  const parts = [listType === undefined ? '全部名单' : listType, ...(department === undefined ? [] : [department])];
+  const parts = [
+    listType === undefined ? '全部名单' : listType,
+    ...(department === undefined ? [] : [department]),
+  ];
   return {
     label: parts.join(' / '),
     ...(listType === undefined ? {} : { listType }),
@@ -71,7 +74,8 @@ export async function flagMissing(deps: StoreDeps, listing: Listing, importId: s
         TableName: deps.tableName,
         Key: keys.listing(listing.uscc, listing.listType, listing.key),
         UpdateExpression: 'SET missingFromPush = :flag, updatedAt = :at ADD version :one',
-        ConditionExpression: '#status = :active AND (attribute_not_exists(missingFromPush) OR missingFromPush.importId <> :importId)',
+        ConditionExpression:
+          '#status = :active AND (attribute_not_exists(missingFromPush) OR missingFromPush.importId <> :importId)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':flag': { importId, at: deps.clock.now().toISOString() },

@@ -68,10 +68,14 @@ export function createS3DropStore(bucket: string, client: S3Client = new S3Clien
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fromKey }));
     },
     async put(key, body, contentType) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+      );
     },
     presignPut(key, expiresInSeconds) {
-      return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresInSeconds });
+      return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), {
+        expiresIn: expiresInSeconds,
+      });
     },
   };
 }

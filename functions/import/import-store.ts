@@ -4,10 +4,16 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll, decodeCursor, encodeCursor, queryAll, queryPages } from '#storage/batch.ts';
-import { indexKeys, indexPartitions, ITEM_TYPES, keys } from '#storage/keys.ts';
+import { ITEM_TYPES, indexKeys, indexPartitions, keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
-import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts, type ImportRecord, type RowError } from './model.ts';
+import {
+  emptyCounts,
+  IMPORT_COUNT_NAMES,
+  type ImportCounts,
+  type ImportRecord,
+  type RowError,
+} from './model.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 
@@ -113,7 +119,11 @@ export async function listImports(deps: Deps, options: { limit: number; cursor?:
  * Claims a file's content hash for an import. Returns the import that claimed it first when that is
  * another one: the file was seen before. A hash whose import was rejected can be claimed again.
  */
-export async function claimContentHash(deps: Deps, sha256: string, importId: string): Promise<string | undefined> {
+export async function claimContentHash(
+  deps: Deps,
+  sha256: string,
+  importId: string,
+): Promise<string | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await deps.client.send(
@@ -134,21 +144,27 @@ export async function claimContentHash(deps: Deps, sha256: string, importId: str
       const ownerImport = owner === '' ? undefined : await getImport(deps, owner);
       if (ownerImport !== undefined && ownerImport.status !== 'rejected') return owner;
       // the earlier import of this content was rejected: take the hash over
-      await deps.client.send(
-        new PutCommand({
-          TableName: deps.tableName,
-          Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
-          ConditionExpression: 'importId = :owner',
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      ).catch(() => undefined);
+      await deps.client
+        .send(
+          new PutCommand({
+            TableName: deps.tableName,
+            Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
+            ConditionExpression: 'importId = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        )
+        .catch(() => undefined);
     }
   }
   throw new Error(`could not claim content hash ${sha256}`);
 }
 
 /** Row errors are keyed by sheet and line, so writing them again (a retried worker) changes nothing. */
-export async function writeRowErrors(deps: Deps, importId: string, errors: readonly RowError[]): Promise<void> {
+export async function writeRowErrors(
+  deps: Deps,
+  importId: string,
+  errors: readonly RowError[],
+): Promise<void> {
   if (errors.length === 0) return;
   const unique = new Map<string, Record<string, unknown>>();
   for (const error of errors) {
@@ -208,7 +224,11 @@ export interface ChunkState {
 }
 
 /** Creates the chunk records of a batch unless they exist. */
-export async function createChunks(deps: Deps, importId: string, ranges: readonly { fromRow: number; toRow: number }[]) {
+export async function createChunks(
+  deps: Deps,
+  importId: string,
+  ranges: readonly { fromRow: number; toRow: number }[],
+) {
   await Promise.all(
     ranges.map(async (range, chunk) => {
       await deps.client
@@ -249,7 +269,11 @@ function chunkOf(item: Record<string, unknown>): ChunkState {
 
 export async function getChunk(deps: Deps, importId: string, chunk: number): Promise<ChunkState | undefined> {
   const result = await deps.client.send(
-    new GetCommand({ TableName: deps.tableName, Key: keys.importChunk(importId, chunk), ConsistentRead: true }),
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: keys.importChunk(importId, chunk),
+      ConsistentRead: true,
+    }),
   );
   return result.Item === undefined ? undefined : chunkOf(result.Item);
 }

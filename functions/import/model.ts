@@ -1,6 +1,14 @@
 /** The import batch as the office sees it in its receipt. */
 
-export const IMPORT_SOURCES = ['push', 'court', 'tax', 'procurement', 'market', 'registry', 'enterprise-counts'] as const;
+export const IMPORT_SOURCES = [
+  'push',
+  'court',
+  'tax',
+  'procurement',
+  'market',
+  'registry',
+  'enterprise-counts',
+] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'rejected', 'duplicate', 'held'] as const;

@@ -9,9 +9,9 @@ import type { ListType, RegistrationStatus, SubjectFlags } from '#domain/model.t
 import { normalizeBankruptcy, normalizeRegistrationStatus, parseYesNo } from '#domain/registration.ts';
 import { compactText, toHalfWidth } from '#domain/text.ts';
 import { classifyIdentifier, validateOrgCode, validateUscc } from '#domain/uscc.ts';
+import type { ImportSource, RowError } from './model.ts';
 import type { MappedRow } from './parse/header.ts';
 import { parseCount, parseDate, parseListTypeLabel, parseMonth, parsePerformance } from './parse/values.ts';
-import type { ImportSource, RowError } from './model.ts';
 
 export interface RowContext {
   readonly source: ImportSource;
@@ -66,7 +66,12 @@ export const SOURCE_LIST_TYPES: Partial<Record<ImportSource, ListType>> = {
 const PERSON_MESSAGE = '自然人信息，已跳过，不予存储';
 
 export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
-  const problem = (field: string, message: string, value?: string, severity: RowError['severity'] = 'error'): RowError => ({
+  const problem = (
+    field: string,
+    message: string,
+    value?: string,
+    severity: RowError['severity'] = 'error',
+  ): RowError => ({
     sheet: row.sheet,
     sheetIndex: context.sheetIndex,
     line: row.line,
@@ -81,7 +86,10 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
   const fields = row.fields;
   const rawIdentifier = fields.uscc ?? '';
   // A row of a natural person: an ID in the code column, or an explicit ID column and no code at all.
-  if (classifyIdentifier(rawIdentifier) === 'person-id' || (rawIdentifier === '' && fields.personId !== undefined)) {
+  if (
+    classifyIdentifier(rawIdentifier) === 'person-id' ||
+    (rawIdentifier === '' && fields.personId !== undefined)
+  ) {
     return { kind: 'person', error: problem('uscc', PERSON_MESSAGE, undefined, 'skipped') };
   }
 
@@ -107,15 +115,20 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
   let performance: string | undefined;
   if (fields.performance !== undefined) {
     performance = parsePerformance(fields.performance);
-    if (performance === undefined) warnings.push(problem('performance', '无法识别的履行情况，已忽略', fields.performance, 'warning'));
+    if (performance === undefined)
+      warnings.push(problem('performance', '无法识别的履行情况，已忽略', fields.performance, 'warning'));
   }
 
   if (errors.length > 0 || identity === undefined || listType === undefined || department === undefined) {
     return { kind: 'invalid', errors };
   }
   const uscc = 'uscc' in identity ? identity.uscc : undefined;
-  const district = resolveDistrict({ ...(fields.district === undefined ? {} : { column: fields.district }), ...(uscc === undefined ? {} : { uscc }) });
-  if (district.note !== undefined) warnings.push(problem('district', district.note, fields.district, 'warning'));
+  const district = resolveDistrict({
+    ...(fields.district === undefined ? {} : { column: fields.district }),
+    ...(uscc === undefined ? {} : { uscc }),
+  });
+  if (district.note !== undefined)
+    warnings.push(problem('district', district.note, fields.district, 'warning'));
   return {
     kind: 'listing',
     identity,
@@ -144,7 +157,12 @@ function optionalText<K extends string>(name: K, value: string | undefined): Par
   return text === '' ? {} : ({ [name]: text } as Record<K, string>);
 }
 
-function readIdentity(raw: string, problem: Problem, errors: RowError[], warnings: RowError[]): RowIdentity | undefined {
+function readIdentity(
+  raw: string,
+  problem: Problem,
+  errors: RowError[],
+  warnings: RowError[],
+): RowIdentity | undefined {
   if (raw === '') {
     errors.push(problem('uscc', '缺少统一社会信用代码'));
     return undefined;
@@ -187,7 +205,9 @@ function readDepartment(
   const fromRow = raw === undefined ? undefined : toHalfWidth(raw);
   if (context.department !== undefined) {
     if (fromRow !== undefined && fromRow !== '' && fromRow !== context.department) {
-      warnings.push(problem('department', `认定部门按上传部门“${context.department}”记录`, fromRow, 'warning'));
+      warnings.push(
+        problem('department', `认定部门按上传部门“${context.department}”记录`, fromRow, 'warning'),
+      );
     }
     return context.department;
   }
@@ -198,7 +218,13 @@ function readDepartment(
   return fromRow;
 }
 
-function readDate(field: string, label: string, raw: string | undefined, problem: Problem, errors: RowError[]) {
+function readDate(
+  field: string,
+  label: string,
+  raw: string | undefined,
+  problem: Problem,
+  errors: RowError[],
+) {
   if (raw === undefined || compactText(raw) === '') return undefined;
   const parsed = parseDate(raw);
   if (parsed === undefined) errors.push(problem(field, `无法识别的${label}`, raw));
@@ -217,13 +243,15 @@ function interpretRegistry(
   let movedTo = fields.movedTo === undefined ? undefined : toHalfWidth(fields.movedTo);
   if (fields.registrationStatus !== undefined) {
     const status = normalizeRegistrationStatus(fields.registrationStatus);
-    if (status === undefined) errors.push(problem('registrationStatus', '无法识别的登记状态', fields.registrationStatus));
+    if (status === undefined)
+      errors.push(problem('registrationStatus', '无法识别的登记状态', fields.registrationStatus));
     else {
       registrationStatus = status.status;
       movedTo = movedTo || status.movedTo;
     }
   }
-  const flags: { lostContact?: boolean; bankruptcy?: boolean; bankruptcyStage?: string; abnormal?: boolean } = {};
+  const flags: { lostContact?: boolean; bankruptcy?: boolean; bankruptcyStage?: string; abnormal?: boolean } =
+    {};
   for (const flag of ['lostContact', 'abnormal'] as const) {
     const raw = fields[flag];
     if (raw === undefined) continue;
@@ -243,7 +271,10 @@ function interpretRegistry(
   if (fields.district !== undefined) {
     const resolved = resolveDistrict({ column: fields.district });
     if (resolved.source === 'column') district = { code: resolved.code, source: 'column' };
-    else warnings.push(problem('district', resolved.note ?? '无法识别的所属区县，未改变属地', fields.district, 'warning'));
+    else
+      warnings.push(
+        problem('district', resolved.note ?? '无法识别的所属区县，未改变属地', fields.district, 'warning'),
+      );
   }
   if (errors.length > 0 || identity === undefined) return { kind: 'invalid', errors };
   const name = fields.name === undefined ? undefined : toHalfWidth(fields.name);
@@ -263,11 +294,14 @@ function interpretCount(row: MappedRow, context: RowContext, problem: Problem): 
   const fields = row.fields;
   const errors: RowError[] = [];
   const resolved = resolveDistrict(fields.district === undefined ? {} : { column: fields.district });
-  if (resolved.source !== 'column') errors.push(problem('district', resolved.note ?? '缺少或无法识别所属区县', fields.district));
+  if (resolved.source !== 'column')
+    errors.push(problem('district', resolved.note ?? '缺少或无法识别所属区县', fields.district));
   const enterprises = fields.enterpriseCount === undefined ? undefined : parseCount(fields.enterpriseCount);
-  if (enterprises === undefined) errors.push(problem('enterpriseCount', '法人企业数应为非负整数', fields.enterpriseCount));
+  if (enterprises === undefined)
+    errors.push(problem('enterpriseCount', '法人企业数应为非负整数', fields.enterpriseCount));
   const month = fields.month === undefined ? context.fileMonth : parseMonth(fields.month);
   if (month === undefined) errors.push(problem('month', '缺少月份（月份列或文件名中的年月）', fields.month));
-  if (errors.length > 0 || enterprises === undefined || month === undefined) return { kind: 'invalid', errors };
+  if (errors.length > 0 || enterprises === undefined || month === undefined)
+    return { kind: 'invalid', errors };
   return { kind: 'count', district: resolved.code, month, enterprises, warnings: [] };
 }

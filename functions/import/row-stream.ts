@@ -25,18 +25,28 @@ export interface StreamOptions {
   readonly maxRows: number;
 }
 
-export async function* numberedRows(drop: DropStore, key: string, options: StreamOptions): AsyncGenerator<NumberedRow> {
+export async function* numberedRows(
+  drop: DropStore,
+  key: string,
+  options: StreamOptions,
+): AsyncGenerator<NumberedRow> {
   const sheets = new Map<string, number>();
   const titleTypes = new Map<string, ListType | undefined>();
   const fileMonth = monthFromFileName(options.fileName);
   const fileListType = parseListTypeLabel(options.fileName);
   let ordinal = 0;
-  const rows = mapRows(readSheetRows(await drop.read(key), { maxBytes: options.maxBytes, maxRows: options.maxRows }), {
-    ...headerOptionsForSource(options.source),
-    onHeader: (header) => {
-      titleTypes.set(header.sheet, header.titleLabel === undefined ? undefined : parseListTypeLabel(header.titleLabel));
+  const rows = mapRows(
+    readSheetRows(await drop.read(key), { maxBytes: options.maxBytes, maxRows: options.maxRows }),
+    {
+      ...headerOptionsForSource(options.source),
+      onHeader: (header) => {
+        titleTypes.set(
+          header.sheet,
+          header.titleLabel === undefined ? undefined : parseListTypeLabel(header.titleLabel),
+        );
+      },
     },
-  });
+  );
   for await (const row of rows) {
     if (!sheets.has(row.sheet)) sheets.set(row.sheet, sheets.size);
     const titleListType = titleTypes.get(row.sheet) ?? parseListTypeLabel(row.sheet) ?? fileListType;

@@ -5,11 +5,11 @@
  * flags what the push no longer carries, closes the receipt, moves the file and asks for triage.
  */
 import { createHash } from 'node:crypto';
-import type { Logger } from '#shared/logger.ts';
-import { shanghaiDate } from '#domain/model.ts';
-import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { shanghaiDate } from '#domain/model.ts';
+import type { Logger } from '#shared/logger.ts';
 import { indexPartitions } from '#storage/keys.ts';
+import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
 import { applyGroup, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
 import { activeListingsInScope, diffScope, flagMissing, listingKeyOf } from './diff.ts';
@@ -66,7 +66,10 @@ export interface ImportDeps {
   readonly queue?: WorkQueue;
   readonly settings: ImportSettings;
   /** Asks for triage of the listings an import changed (the classify job). */
-  readonly requestClassification: (request: { importId: string; listings: readonly ListingRef[] }) => Promise<void>;
+  readonly requestClassification: (request: {
+    importId: string;
+    listings: readonly ListingRef[];
+  }) => Promise<void>;
   readonly log: Logger;
 }
 
@@ -100,8 +103,14 @@ export function parseIncomingKey(key: string): IncomingKey | undefined {
 }
 
 /** A drop-folder file has no id of its own: the same object (key and version) always gets the same one. */
-export function importIdForObject(key: string, eTag: string | undefined, sequencer: string | undefined): string {
-  const hex = createHash('sha256').update(`${key}\n${eTag ?? ''}\n${sequencer ?? ''}`).digest('hex');
+export function importIdForObject(
+  key: string,
+  eTag: string | undefined,
+  sequencer: string | undefined,
+): string {
+  const hex = createHash('sha256')
+    .update(`${key}\n${eTag ?? ''}\n${sequencer ?? ''}`)
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -145,7 +154,12 @@ export async function importObject(
     return;
   }
   if (!isSource(incoming.source)) {
-    await reject(deps, { ...record, key: object.key }, 'unknown-source', `未知的数据来源目录“${incoming.source}”，请放入 ${IMPORT_SOURCES.join('、')} 之一`);
+    await reject(
+      deps,
+      { ...record, key: object.key },
+      'unknown-source',
+      `未知的数据来源目录“${incoming.source}”，请放入 ${IMPORT_SOURCES.join('、')} 之一`,
+    );
     return;
   }
   await runImport(deps, { ...record, key: object.key }, { released: false });
@@ -158,7 +172,11 @@ export async function releaseImport(deps: ImportDeps, importId: string): Promise
   await runImport(deps, record, { released: true });
 }
 
-async function runImport(deps: ImportDeps, record: ImportRecord, options: { released: boolean }): Promise<void> {
+async function runImport(
+  deps: ImportDeps,
+  record: ImportRecord,
+  options: { released: boolean },
+): Promise<void> {
   const key = record.key as string;
   const startedAt = record.startedAt ?? deps.store.clock.now().toISOString();
   await updateImport(deps.store, record.importId, { status: 'running', startedAt }, ['queued', 'running']);
@@ -191,7 +209,10 @@ async function runImport(deps: ImportDeps, record: ImportRecord, options: { rele
       log.info('duplicate file', { duplicateOf });
       return;
     }
-    await updateImport(deps.store, record.importId, { sha256, ...(scan.listType === undefined ? {} : { listType: scan.listType }) });
+    await updateImport(deps.store, record.importId, {
+      sha256,
+      ...(scan.listType === undefined ? {} : { listType: scan.listType }),
+    });
 
     if (FULL_PUSH_SOURCES.includes(record.source)) {
       // measured before anything is written: the receipt's 'active before' and the hold decision
@@ -223,7 +244,10 @@ async function runImport(deps: ImportDeps, record: ImportRecord, options: { rele
   const chunks = await getChunks(deps.store, record.importId);
   if (chunks.length > 1 && deps.queue !== undefined) {
     for (const chunk of chunks) {
-      if (!chunk.done) await deps.queue.send(JSON.stringify({ kind: 'import-chunk', importId: record.importId, chunk: chunk.chunk }));
+      if (!chunk.done)
+        await deps.queue.send(
+          JSON.stringify({ kind: 'import-chunk', importId: record.importId, chunk: chunk.chunk }),
+        );
     }
     log.info('file split into chunks', { chunks: chunks.length });
     return;
@@ -282,8 +306,10 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
     const outcome = interpretRow(numbered.row, numbered.context);
     if (outcome.kind !== 'listing') continue;
     listType ??= outcome.listing.listType;
-    const uscc = 'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
-    if (uscc !== undefined) seen.add(listingKeyOf({ uscc, listType: outcome.listing.listType, key: outcome.listing.key }));
+    const uscc =
+      'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
+    if (uscc !== undefined)
+      seen.add(listingKeyOf({ uscc, listType: outcome.listing.listType, key: outcome.listing.key }));
   }
   return { rows, seen, ...(listType === undefined ? {} : { listType }) };
 }
@@ -292,7 +318,12 @@ async function computeDiff(deps: ImportDeps, record: ImportRecord, seen: Readonl
   const scope = diffScope(record.source, record.createdBy?.department);
   const active = await activeListingsInScope(deps.store, scope);
   const missing = active.filter((listing) => !seen.has(listingKeyOf(listing)));
-  return { scope: scope.label, activeBefore: active.length, missing: missing.length, missingListings: missing };
+  return {
+    scope: scope.label,
+    activeBefore: active.length,
+    missing: missing.length,
+    missingListings: missing,
+  };
 }
 
 /** Matches older lists' organisation codes to the USCC of a subject we know. */
@@ -407,7 +438,8 @@ async function prepareGroup(group: readonly NumberedRow[], orgCodes: OrgCodeReso
       ready.push(outcome);
       continue;
     }
-    const uscc = 'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
+    const uscc =
+      'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
     if (uscc === undefined) {
       counts.rejected += 1;
       errors.push({
@@ -429,7 +461,9 @@ async function prepareGroup(group: readonly NumberedRow[], orgCodes: OrgCodeReso
         facts: {
           ...(outcome.name === undefined ? {} : { name: outcome.name }),
           ...(outcome.district === undefined ? {} : { district: outcome.district.code }),
-          ...(outcome.registrationStatus === undefined ? {} : { registrationStatus: outcome.registrationStatus }),
+          ...(outcome.registrationStatus === undefined
+            ? {}
+            : { registrationStatus: outcome.registrationStatus }),
           ...(outcome.movedTo === undefined ? {} : { movedTo: outcome.movedTo }),
           flags: outcome.flags,
         },
@@ -457,7 +491,8 @@ async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
     const { seen } = await scanFile(deps, current);
     const result = await computeDiff(deps, current, seen);
     let flagged = 0;
-    for (const listing of result.missingListings) if (await flagMissing(deps.store, listing, record.importId)) flagged++;
+    for (const listing of result.missingListings)
+      if (await flagMissing(deps.store, listing, record.importId)) flagged++;
     counts.listingsMissing = result.missing;
     counts.itemsWritten += flagged;
     const activeBefore = diff?.activeBefore ?? result.activeBefore;
@@ -489,7 +524,12 @@ async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
   deps.log.info('import succeeded', { importId: record.importId, ...counts });
 }
 
-async function reject(deps: ImportDeps, record: ImportRecord, reason: string, message: string): Promise<void> {
+async function reject(
+  deps: ImportDeps,
+  record: ImportRecord,
+  reason: string,
+  message: string,
+): Promise<void> {
   const rejectedKey = targetKey('rejected', record);
   await updateImport(deps.store, record.importId, {
     status: 'rejected',

@@ -51,7 +51,8 @@ export function scopeFromClaims(claims: Claims): Scope {
       if (district === undefined) throw new UnauthorizedError('a district token must name its district');
       return { role, principal, district };
     case 'department':
-      if (department === undefined) throw new UnauthorizedError('a department token must name its department');
+      if (department === undefined)
+        throw new UnauthorizedError('a department token must name its department');
       return {
         role,
         principal,
@@ -76,7 +77,8 @@ export function canSeeDistrict(scope: Scope, district: string): boolean {
 
 /** Throws unless the caller may see data of this district. */
 export function requireDistrict(scope: Scope, district: string): void {
-  if (!canSeeDistrict(scope, district)) throw new ScopeViolationError(`district ${district} is outside this token's scope`);
+  if (!canSeeDistrict(scope, district))
+    throw new ScopeViolationError(`district ${district} is outside this token's scope`);
 }
 
 /** Whether a department token owns this listing (谁认定、谁指导、谁整治). */

@@ -34,7 +34,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importChunkRows: env[ENV.importChunkRows],
   });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
   return parsed.data;

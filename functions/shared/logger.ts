@@ -13,9 +13,11 @@ export function createLogger(
   base: Record<string, unknown> = {},
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Logger {
-  const entry = (level: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    write(JSON.stringify({ level, time: new Date().toISOString(), message, ...base, ...fields }));
-  };
+  const entry =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      write(JSON.stringify({ level, time: new Date().toISOString(), message, ...base, ...fields }));
+    };
   return {
     info: entry('info'),
     warn: entry('warn'),

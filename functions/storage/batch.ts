@@ -87,7 +87,10 @@ export async function batchGetAll(
 }
 
 /** Runs one transaction after checking the limits DynamoDB would reject it for. */
-export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[]): Promise<void> {
+export async function transactWrite(
+  client: DynamoDBDocumentClient,
+  items: readonly TransactItem[],
+): Promise<void> {
   if (items.length === 0) return;
   if (items.length > TRANSACT_LIMIT) {
     throw new Error(`a transaction takes at most ${TRANSACT_LIMIT} actions, got ${items.length}`);
@@ -145,7 +148,9 @@ export async function parallelScan(
 
 /** Pagination cursor: the last evaluated key as base64url JSON. */
 export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
-  return lastKey === undefined ? undefined : Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
+  return lastKey === undefined
+    ? undefined
+    : Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {

@@ -4,14 +4,16 @@
 import { COUNTER, usccPrefix } from '#domain/counting.ts';
 import { isCountingStatus, type ListingStatus } from '#domain/model.ts';
 import { parallelScan, queryAll } from './batch.ts';
-import { GSI } from './table-definition.ts';
 import { ITEM_TYPES, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
+import { GSI } from './table-definition.ts';
 
 /** Per district: counter attribute → value. */
 export type DistrictCounts = Map<string, Record<string, number>>;
 
-export async function readCurrentCounters(deps: Pick<StoreDeps, 'client' | 'tableName'>): Promise<DistrictCounts> {
+export async function readCurrentCounters(
+  deps: Pick<StoreDeps, 'client' | 'tableName'>,
+): Promise<DistrictCounts> {
   const prefix = keys.currentCounterPrefix();
   const items = await queryAll(deps.client, {
     TableName: deps.tableName,
@@ -85,7 +87,10 @@ export async function recountFromListings(deps: Pick<StoreDeps, 'client' | 'tabl
       for (const item of items) {
         const uscc = String(item.uscc);
         if (item.type === ITEM_TYPES.subject) {
-          subjects.set(uscc, { district: String(item.district), activeListings: Number(item.activeListings ?? 0) });
+          subjects.set(uscc, {
+            district: String(item.district),
+            activeListings: Number(item.activeListings ?? 0),
+          });
         } else if (isCountingStatus(item.status as ListingStatus)) {
           countingListings.set(uscc, (countingListings.get(uscc) ?? 0) + 1);
         }
@@ -106,14 +111,19 @@ export async function recountFromListings(deps: Pick<StoreDeps, 'client' | 'tabl
 }
 
 /** Districts where the stored counter and the recount disagree on an attribute. */
-export function compareCounts(stored: DistrictCounts, recount: DistrictCounts, attributes: readonly string[]) {
+export function compareCounts(
+  stored: DistrictCounts,
+  recount: DistrictCounts,
+  attributes: readonly string[],
+) {
   const drift: { district: string; attribute: string; stored: number; recount: number }[] = [];
   const districts = new Set([...stored.keys(), ...recount.keys()]);
   for (const district of districts) {
     for (const attribute of attributes) {
       const storedValue = stored.get(district)?.[attribute] ?? 0;
       const recountValue = recount.get(district)?.[attribute] ?? 0;
-      if (storedValue !== recountValue) drift.push({ district, attribute, stored: storedValue, recount: recountValue });
+      if (storedValue !== recountValue)
+        drift.push({ district, attribute, stored: storedValue, recount: recountValue });
     }
   }
   return drift.sort((a, b) => a.district.localeCompare(b.district) || a.attribute.localeCompare(b.attribute));

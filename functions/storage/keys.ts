@@ -51,11 +51,17 @@ export const keys = {
   currentCounterPrefix: () => ({ PK: 'STAT#CURRENT', SKPrefix: 'DIST#' }),
   monthlyFlow: (month: string, district: string): Key => ({ PK: `STAT#${month}`, SK: `DIST#${district}` }),
   monthlyFlowPrefix: (month: string) => ({ PK: `STAT#${month}`, SKPrefix: 'DIST#' }),
-  enterpriseCount: (month: string, district: string): Key => ({ PK: `ENTCOUNT#${month}`, SK: `DIST#${district}` }),
+  enterpriseCount: (month: string, district: string): Key => ({
+    PK: `ENTCOUNT#${month}`,
+    SK: `DIST#${district}`,
+  }),
   enterpriseCountPrefix: (month: string) => ({ PK: `ENTCOUNT#${month}`, SKPrefix: 'DIST#' }),
   benchmark: (month: string): Key => ({ PK: `BENCH#${month}`, SK: 'BENCH' }),
   evaluationCity: (month: string): Key => ({ PK: `EVAL#${month}`, SK: 'CITY' }),
-  evaluationDistrict: (month: string, district: string): Key => ({ PK: `EVAL#${month}`, SK: `DIST#${district}` }),
+  evaluationDistrict: (month: string, district: string): Key => ({
+    PK: `EVAL#${month}`,
+    SK: `DIST#${district}`,
+  }),
   campaign: (campaignId: string): Key => ({ PK: 'CONFIG', SK: `CAMPAIGN#${campaignId}` }),
   idempotency: (scope: string, idempotencyKey: string): Key => ({
     PK: `IDEMPOTENCY#${scope}`,
@@ -65,11 +71,22 @@ export const keys = {
 
 /** Sparse index keys: a function returns the attributes to set, or `undefined` where the item stays out. */
 export const indexKeys = {
-  activeListingByDistrict: (district: string, list: TriageList | 'unclassified', listType: ListType, uscc: string, key: string) => ({
+  activeListingByDistrict: (
+    district: string,
+    list: TriageList | 'unclassified',
+    listType: ListType,
+    uscc: string,
+    key: string,
+  ) => ({
     GSI1PK: `DIST#${district}#ACTIVE`,
     GSI1SK: `${list}#${listType}#${uscc}#${key}`,
   }),
-  listingByDepartment: (department: string, status: ListingStatus, listedAt: string | undefined, uscc: string) => ({
+  listingByDepartment: (
+    department: string,
+    status: ListingStatus,
+    listedAt: string | undefined,
+    uscc: string,
+  ) => ({
     GSI2PK: `DEPT#${department}#${status}`,
     GSI2SK: `${listedAt ?? '0000-00-00'}#${uscc}`,
   }),
@@ -86,7 +103,10 @@ export const indexKeys = {
     GSI2SK: `${createdAt}#${importId}`,
   }),
   listedSubject: (district: string, uscc: string) => ({ GSI4PK: `LISTED#${district}`, GSI4SK: uscc }),
-  auditByMonth: (month: string, at: string, id: string) => ({ GSI5PK: `AUDIT#${month}`, GSI5SK: `${at}#${id}` }),
+  auditByMonth: (month: string, at: string, id: string) => ({
+    GSI5PK: `AUDIT#${month}`,
+    GSI5SK: `${at}#${id}`,
+  }),
   subjectByOrgCode: (orgCode: string, uscc: string) => ({ GSI6PK: `ORG#${orgCode}`, GSI6SK: uscc }),
 };
 
@@ -106,7 +126,9 @@ export function encodeListingId(uscc: string, listType: ListType, key: string): 
   return Buffer.from(JSON.stringify([uscc, listType, key]), 'utf8').toString('base64url');
 }
 
-export function decodeListingId(listingId: string): { uscc: string; listType: string; key: string } | undefined {
+export function decodeListingId(
+  listingId: string,
+): { uscc: string; listType: string; key: string } | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(listingId, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string')) {

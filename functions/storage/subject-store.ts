@@ -4,18 +4,17 @@
  * retried from a fresh read. That is what keeps `STAT#CURRENT` equal to a recount at every moment.
  */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ChangePlan, Planner } from '#domain/changes.ts';
 import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
-import {
-  type Listing,
-  type ListType,
-  isCountingStatus,
-  type Subject,
-  shanghaiMonth,
-} from '#domain/model.ts';
+import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
 import { backoffMs, queryAll, transactWrite } from './batch.ts';
-import { indexKeys, ITEM_TYPES, keys } from './keys.ts';
+import { ITEM_TYPES, indexKeys, keys } from './keys.ts';
 
 export interface Clock {
   now(): Date;
@@ -51,16 +50,34 @@ export class ConcurrentChangeError extends Error {
 
 const MAX_ATTEMPTS = 25;
 
-type StoredItem = Record<string, unknown> & { version?: number };
-
 function stripItem<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (item === undefined) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI6PK, GSI6SK, ...rest } =
-    item;
+  const {
+    PK: _pk,
+    SK: _sk,
+    type: _type,
+    GSI1PK,
+    GSI1SK,
+    GSI2PK,
+    GSI2SK,
+    GSI3PK,
+    GSI3SK,
+    GSI4PK,
+    GSI4SK,
+    GSI5PK,
+    GSI5SK,
+    GSI6PK,
+    GSI6SK,
+    ...rest
+  } = item;
   return rest as T;
 }
 
-export async function getSubject(deps: StoreDeps, uscc: string, consistent = false): Promise<Subject | undefined> {
+export async function getSubject(
+  deps: StoreDeps,
+  uscc: string,
+  consistent = false,
+): Promise<Subject | undefined> {
   const result = await deps.client.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.subject(uscc), ConsistentRead: consistent }),
   );
@@ -205,7 +222,8 @@ export function planSubjectWrites(
       }
     }
     const activeListings = (current?.activeListings ?? 0) + delta;
-    if (activeListings < 0) throw new Error(`subject ${plan.subject.uscc} would have a negative listing count`);
+    if (activeListings < 0)
+      throw new Error(`subject ${plan.subject.uscc} would have a negative listing count`);
     current = {
       ...plan.subject,
       activeListings,
@@ -226,7 +244,10 @@ export function planSubjectWrites(
         Item: subjectItem(subject),
         ...(before === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': before.version } }),
+          : {
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': before.version },
+            }),
       },
     },
   ];
@@ -242,7 +263,10 @@ export function planSubjectWrites(
         Item: listingItem(listing, (original?.version ?? 0) + 1),
         ...(original === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': original.version ?? 0 } }),
+          : {
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': original.version ?? 0 },
+            }),
       },
     });
   }
@@ -267,7 +291,10 @@ export function planSubjectWrites(
         ...(written.length === 1 && written[0] !== undefined
           ? { listingType: written[0].listType, listingKey: written[0].key }
           : {}),
-        before: summarize(before, written.length === 1 ? storedListings.get(listingSortKey(written[0] as Listing)) : undefined),
+        before: summarize(
+          before,
+          written.length === 1 ? storedListings.get(listingSortKey(written[0] as Listing)) : undefined,
+        ),
         after: summarize(subject, written.length === 1 ? written[0] : undefined),
       },
     },
@@ -278,7 +305,11 @@ export function planSubjectWrites(
 }
 
 /** The counter and flow updates for deltas of one or more subjects, one update per item. */
-export function counterActions(deps: StoreDeps, counters: readonly Delta[], flows: readonly Delta[]): TransactItems {
+export function counterActions(
+  deps: StoreDeps,
+  counters: readonly Delta[],
+  flows: readonly Delta[],
+): TransactItems {
   const now = deps.clock.now();
   const at = now.toISOString();
   const month = shanghaiMonth(now);
@@ -299,7 +330,8 @@ export async function readSubjectState(deps: StoreDeps, uscc: string, refs: read
     ...refs.map((ref) => getListing(deps, ref, true)),
   ]);
   const stored = new Map<string, StoredListing>();
-  for (const listing of listings) if (listing !== undefined) stored.set(listingSortKey(listing), listing as StoredListing);
+  for (const listing of listings)
+    if (listing !== undefined) stored.set(listingSortKey(listing), listing as StoredListing);
   return { subject: subject as Subject | undefined, listings: stored };
 }
 
@@ -330,7 +362,11 @@ export async function changeSubjectWith(
     ];
     try {
       await transactWrite(deps.client, actions);
-      if (writes !== undefined && state.subject !== undefined && state.subject.district !== writes.subject.district) {
+      if (
+        writes !== undefined &&
+        state.subject !== undefined &&
+        state.subject.district !== writes.subject.district
+      ) {
         await syncListingDistricts(deps, writes.subject);
       }
       return writes;
@@ -355,13 +391,23 @@ export async function changeSubject(
   actor: Actor,
   plan: Planner,
 ): Promise<ChangeOutcome> {
-  const writes = await changeSubjectWith(deps, uscc, actor, () => [{ ...(ref === undefined ? {} : { ref }), planner: plan }]);
+  const writes = await changeSubjectWith(deps, uscc, actor, () => [
+    { ...(ref === undefined ? {} : { ref }), planner: plan },
+  ]);
   if (writes === undefined) {
     const state = await readSubjectState(deps, uscc, ref === undefined ? [] : [ref]);
     const listing = ref === undefined ? undefined : state.listings.get(listingSortKey(ref));
-    return { changed: false, ...(state.subject === undefined ? {} : { subject: state.subject }), ...(listing === undefined ? {} : { listing }) };
+    return {
+      changed: false,
+      ...(state.subject === undefined ? {} : { subject: state.subject }),
+      ...(listing === undefined ? {} : { listing }),
+    };
   }
-  return { changed: true, subject: writes.subject, ...(writes.listings[0] === undefined ? {} : { listing: writes.listings[0] }) };
+  return {
+    changed: true,
+    subject: writes.subject,
+    ...(writes.listings[0] === undefined ? {} : { listing: writes.listings[0] }),
+  };
 }
 
 /**
@@ -377,7 +423,11 @@ function summarize(subject: Subject | undefined, listing: Listing | undefined) {
   return {
     ...(subject === undefined
       ? {}
-      : { district: subject.district, activeListings: subject.activeListings, status: subject.registrationStatus }),
+      : {
+          district: subject.district,
+          activeListings: subject.activeListings,
+          status: subject.registrationStatus,
+        }),
     ...(listing === undefined ? {} : { listingStatus: listing.status }),
   };
 }
@@ -389,8 +439,16 @@ function counterUpdate(
   attributes: Map<string, number>,
   at: string,
 ): TransactItems[number] {
-  const names: Record<string, string> = { '#type': 'type', '#district': 'district', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':type': key.PK === 'STAT#CURRENT' ? ITEM_TYPES.counter : ITEM_TYPES.flow, ':district': district, ':at': at };
+  const names: Record<string, string> = {
+    '#type': 'type',
+    '#district': 'district',
+    '#updatedAt': 'updatedAt',
+  };
+  const values: Record<string, unknown> = {
+    ':type': key.PK === 'STAT#CURRENT' ? ITEM_TYPES.counter : ITEM_TYPES.flow,
+    ':district': district,
+    ':at': at,
+  };
   const adds: string[] = [];
   let index = 0;
   for (const [attribute, delta] of attributes) {
@@ -415,7 +473,9 @@ export function isTransactionRace(error: unknown): boolean {
   if (name === 'TransactionConflictException') return true;
   if (name !== 'TransactionCanceledException') return false;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+  return reasons.some(
+    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+  );
 }
 
 /**

@@ -52,7 +52,10 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
-    AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
     KeySchema: [
       { AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' as const },
       { AttributeName: TABLE_SORT_KEY, KeyType: 'RANGE' as const },

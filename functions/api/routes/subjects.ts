@@ -10,7 +10,10 @@ import { defineRoute } from '../http.ts';
 import { subjectDetailSchema, usccParam } from '../schemas.ts';
 
 /** The code as the caller sent it, checked; a code that fails the check is a 400 with the reason in Chinese. */
-export function requireValidUscc(raw: string): { uscc: string; warnings: { code: string; message: string }[] } {
+export function requireValidUscc(raw: string): {
+  uscc: string;
+  warnings: { code: string; message: string }[];
+} {
   const result = validateUscc(raw);
   if (!result.ok) throw new InvalidUsccError(result.message, { error: result.error });
   return { uscc: result.uscc, warnings: result.warnings };
@@ -21,11 +24,17 @@ export function requireValidUscc(raw: string): { uscc: string; warnings: { code:
  * Department: subjects with a listing it designated (and in its district, if the token names one).
  * Anything else is answered as unknown, so a token cannot probe other districts' subjects.
  */
-export function visibleListings(scope: Scope, subject: Subject, listings: readonly Listing[]): Listing[] | undefined {
+export function visibleListings(
+  scope: Scope,
+  subject: Subject,
+  listings: readonly Listing[],
+): Listing[] | undefined {
   if (scope.role === 'city') return [...listings];
   if (scope.role === 'district') return canSeeDistrict(scope, subject.district) ? [...listings] : undefined;
   if (scope.role === 'department') {
-    const own = listings.filter((listing) => ownsListing(scope, { department: listing.department, district: subject.district }));
+    const own = listings.filter((listing) =>
+      ownsListing(scope, { department: listing.department, district: subject.district }),
+    );
     return own.length > 0 ? own : undefined;
   }
   return undefined;

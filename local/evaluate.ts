@@ -1,0 +1,84 @@
+/**
+ * `npm run evaluate -- <yyyy-mm>`: runs the monthly evaluation for that month now, with the input a manual
+ * run sends (`{ source: 'manual', month }`). Uses the DynamoDB Local of a running `npm start` on the same
+ * `$LOCAL_DIR`, or starts one of its own on the same data for the length of the run.
+ */
+import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import { applyLocalEnvironment, LOCAL_TABLE_NAME } from './environment.ts';
+import { loadHandler } from './handlers.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { ensureLocalFolders, localPaths, resolveLocalDir, resolvePort } from './paths.ts';
+import { isProcessAlive, readRuntimeRecord } from './runtime-file.ts';
+
+const USAGE = 'usage: npm run evaluate -- <yyyy-mm>';
+
+/** The input of a manual run. */
+export interface ManualEvaluation {
+  readonly source: 'manual';
+  readonly month: string;
+}
+
+/** `yyyy-mm` with a real month, or undefined. */
+export function parseMonth(text: string | undefined): string | undefined {
+  return text !== undefined && /^\d{4}-(0[1-9]|1[0-2])$/.test(text) ? text : undefined;
+}
+
+/** What the command prints and exits with for the handler's outcome. */
+export function outcomeOf(result: { value: unknown } | { error: unknown }): {
+  exitCode: number;
+  stdout?: string;
+  stderr?: string;
+} {
+  if ('value' in result) return { exitCode: 0, stdout: `${JSON.stringify(result.value ?? null, null, 2)}\n` };
+  const error = result.error as { status?: unknown; message?: unknown; stack?: unknown };
+  if (error?.status === 501) return { exitCode: 3, stderr: 'evaluation: not implemented yet\n' };
+  return { exitCode: 1, stderr: `evaluation failed: ${String(error?.stack ?? error?.message ?? error)}\n` };
+}
+
+async function main(): Promise<number> {
+  const month = parseMonth(process.argv[2]);
+  if (month === undefined || process.argv.length > 3) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const paths = localPaths(resolveLocalDir());
+  const running = await readRuntimeRecord(paths.runtimeFile);
+  const borrowed = running !== undefined && isProcessAlive(running.pid) ? running : undefined;
+  await ensureLocalFolders(paths);
+  const own = borrowed === undefined ? await startDynamoLocal({ dbPath: paths.dynamodb }) : undefined;
+  process.on('exit', () => own?.process.kill('SIGKILL'));
+  try {
+    const dynamoEndpoint = borrowed?.dynamoEndpoint ?? own?.endpoint ?? '';
+    if (own !== undefined) await ensureTable(dynamoEndpoint, LOCAL_TABLE_NAME);
+    applyLocalEnvironment({ paths, port: borrowed?.port ?? resolvePort(), dynamoEndpoint });
+    const handler =
+      await loadHandler<(event: ManualEvaluation, context: unknown) => Promise<unknown>>('evaluate');
+    if (handler === undefined) return report({ error: { status: 501 } });
+    const event: ManualEvaluation = { source: 'manual', month };
+    return report(
+      await handler(event, lambdaContext('evaluate', 15 * 60_000)).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+  } finally {
+    await own?.stop();
+  }
+}
+
+function report(result: { value: unknown } | { error: unknown }): number {
+  const outcome = outcomeOf(result);
+  if (outcome.stdout !== undefined) process.stdout.write(outcome.stdout);
+  if (outcome.stderr !== undefined) process.stderr.write(outcome.stderr);
+  return outcome.exitCode;
+}
+
+if (import.meta.main) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`evaluate failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm start [-- --demo]`: the whole system on this machine until Ctrl-C. See DESIGN.md section 3 for the
+ * local contract (`PORT`, `LOCAL_DIR`, the drop folder, the token and evaluate commands).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { LocalRuntime } from './environment.ts';
+import { type LocalPaths, localPaths, resolveLocalDir, resolvePort } from './paths.ts';
+import { type RunningRuntime, startLocalRuntime } from './runtime.ts';
+import { isOrphanedDynamoLocal, isProcessAlive, readRuntimeRecord } from './runtime-file.ts';
+
+const DEMO_MODULE = new URL('./demo.ts', import.meta.url);
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+/** Refuses a second runtime on the same folder; clears up after one that died without stopping. */
+async function claimLocalDir(paths: LocalPaths): Promise<boolean> {
+  const previous = await readRuntimeRecord(paths.runtimeFile);
+  if (previous === undefined) return true;
+  if (isProcessAlive(previous.pid)) {
+    process.stderr.write(
+      `The local runtime already runs on ${paths.root} (pid ${previous.pid}, http://127.0.0.1:${previous.port}).\n` +
+        `Stop it with Ctrl-C in its terminal or: kill -TERM ${previous.pid}\n`,
+    );
+    return false;
+  }
+  if (previous.dynamoPid !== undefined && isOrphanedDynamoLocal(previous.dynamoPid)) {
+    log(`a previous run died without stopping DynamoDB Local (pid ${previous.dynamoPid}); stopping it`);
+    process.kill(previous.dynamoPid, 'SIGTERM');
+    for (let waited = 0; waited < 5_000 && isProcessAlive(previous.dynamoPid); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (isProcessAlive(previous.dynamoPid)) process.kill(previous.dynamoPid, 'SIGKILL');
+  }
+  return true;
+}
+
+async function loadDemo(runtime: LocalRuntime): Promise<void> {
+  if (!existsSync(fileURLToPath(DEMO_MODULE))) {
+    log('demo: the demo city is not here yet (it arrives with the evaluation issue); starting without it');
+    return;
+  }
+  const demo = (await import(DEMO_MODULE.href)) as { loadDemo?: (runtime: LocalRuntime) => Promise<unknown> };
+  if (typeof demo.loadDemo !== 'function') throw new Error('local/demo.ts exports no loadDemo');
+  log('demo: loading the demo city');
+  await demo.loadDemo(runtime);
+  log('demo: loaded');
+}
+
+function printBanner(runtime: RunningRuntime): void {
+  const lines = [
+    '',
+    `credit-governance runs locally on ${runtime.baseUrl}`,
+    `  health:      curl ${runtime.baseUrl}/health`,
+    `  token:       TOKEN=$(npm run -s token -- city)   (roles: city, district --district CODE,`,
+    '               department --department NAME, consumer)',
+    `  call:        curl -H "Authorization: Bearer $TOKEN" ${runtime.baseUrl}/subjects`,
+    `  drop folder: ${runtime.paths.incoming}/<source>/   (push, court, tax, procurement, market, registry,`,
+    '               enterprise-counts)',
+    '  evaluate:    npm run evaluate -- <yyyy-mm>',
+    `  data:        ${runtime.paths.root}   DynamoDB Local on ${runtime.dynamoEndpoint}`,
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+/**
+ * Stops on SIGINT, SIGTERM and SIGHUP. A signal during start-up leaves at once (the exit hook kills
+ * DynamoDB Local); a second signal while stopping kills DynamoDB Local and leaves.
+ */
+function stopOnSignals(current: () => RunningRuntime | undefined): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    const runtime = current();
+    if (runtime === undefined) {
+      log(`${signal} while starting: leaving`);
+      process.exit(1);
+    }
+    if (stopping) {
+      runtime.killDynamoNow();
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: stopping`);
+    runtime.stop().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log(`stopping failed: ${(error as Error).message}`);
+        runtime.killDynamoNow();
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+}
+
+async function main(): Promise<void> {
+  let demo: boolean;
+  try {
+    demo = parseArgs({ options: { demo: { type: 'boolean', default: false } } }).values.demo === true;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: npm start [-- --demo]\n`);
+    process.exit(2);
+  }
+  const paths = localPaths(resolveLocalDir());
+  const port = resolvePort();
+  if (!(await claimLocalDir(paths))) process.exit(1);
+  let runtime: RunningRuntime | undefined;
+  stopOnSignals(() => runtime);
+  log(`starting DynamoDB Local on ${paths.dynamodb} (Java 17+)`);
+  runtime = await startLocalRuntime({ paths, port, log });
+  if (demo) await loadDemo(runtime);
+  printBanner(runtime);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(
+        `npm start failed: port ${resolvePort()} is in use; choose another with PORT=<port>\n`,
+      );
+      process.exit(1);
+    }
+    process.stderr.write(`npm start failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
