@@ -73,7 +73,11 @@ describe('GET /subjects/{uscc}', () => {
   it('returns the subject with its listings and history to the city', async () => {
     const result = await getSubject(LISTED, claims.city);
     expect(result.statusCode).toBe(200);
-    const body = result.json as { subject: { uscc: string; listed: boolean; districtName: string }; listings: unknown[]; history: unknown[] };
+    const body = result.json as {
+      subject: { uscc: string; listed: boolean; districtName: string };
+      listings: unknown[];
+      history: unknown[];
+    };
     expect(body.subject.uscc).toBe(LISTED);
     expect(body.subject.listed).toBe(true);
     expect(body.subject.districtName).toBe('长安区');

@@ -2,9 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planExitListing, planMoveSubject, planRecordListing, type SubjectFacts } from '#domain/changes.ts';
 import { COUNTER } from '#domain/counting.ts';
 import type { ListType } from '#domain/model.ts';
-import { compareCounts, readCurrentCounters, recountFromListings, recountListedSubjects } from '#storage/counter-store.ts';
-import { type Actor, changeSubject, getSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { uscc18CheckChar } from '#domain/uscc.ts';
+import {
+  compareCounts,
+  readCurrentCounters,
+  recountFromListings,
+  recountListedSubjects,
+} from '#storage/counter-store.ts';
+import { type Actor, changeSubject, getSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 
 const actor: Actor = { id: 'test', role: 'city', source: 'system' };
@@ -26,7 +31,11 @@ function record(deps: StoreDeps, uscc: string, district: string, listType: ListT
     uscc,
     { uscc, listType, key },
     actor,
-    planRecordListing(facts(uscc, district), { listType, key, department: '长安区人民法院', source: 'test' }, () => {}),
+    planRecordListing(
+      facts(uscc, district),
+      { listType, key, department: '长安区人民法院', source: 'test' },
+      () => {},
+    ),
   );
 }
 
@@ -75,8 +84,12 @@ describe('district counters', () => {
   it('keeps the counters equal to a recount under 50 concurrent list, exit and move operations', async () => {
     // Prepare: 8 subjects, each with one listing already
     const random = seeded(42);
-    const subjects = Array.from({ length: 8 }, (_, index) => makeUscc(index % 3 === 0 ? '12' : '91', 100 + index));
-    await Promise.all(subjects.map((uscc, index) => record(deps, uscc, DISTRICTS[index % 3] as string, 'court-debtor', 'K0')));
+    const subjects = Array.from({ length: 8 }, (_, index) =>
+      makeUscc(index % 3 === 0 ? '12' : '91', 100 + index),
+    );
+    await Promise.all(
+      subjects.map((uscc, index) => record(deps, uscc, DISTRICTS[index % 3] as string, 'court-debtor', 'K0')),
+    );
     const keysOf = new Map(subjects.map((uscc) => [uscc, ['K0']]));
 
     // Act: 50 operations at once on the same 8 subjects
@@ -89,8 +102,15 @@ describe('district counters', () => {
         known.push(key);
         return record(deps, uscc, DISTRICTS[Math.floor(random() * 3)] as string, 'court-debtor', key);
       }
-      if (choice < 0.85) return exit(deps, uscc, 'court-debtor', known[Math.floor(random() * known.length)] as string);
-      return changeSubject(deps, uscc, undefined, actor, planMoveSubject(DISTRICTS[Math.floor(random() * 3)] as string, 'manual'));
+      if (choice < 0.85)
+        return exit(deps, uscc, 'court-debtor', known[Math.floor(random() * known.length)] as string);
+      return changeSubject(
+        deps,
+        uscc,
+        undefined,
+        actor,
+        planMoveSubject(DISTRICTS[Math.floor(random() * 3)] as string, 'manual'),
+      );
     });
     await Promise.all(operations);
 

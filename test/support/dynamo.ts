@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { ensureTable } from '../../local/dynamodb-local.ts';
 import { createDocumentClient } from '#storage/client.ts';
+import { ensureTable } from '../../local/dynamodb-local.ts';
 
 export interface TestTable {
   readonly endpoint: string;

@@ -43,7 +43,11 @@ export function httpEvent(input: HttpEventInput): APIGatewayProxyEventV2WithJWTA
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,
-      authorizer: { jwt: { claims: input.claims ?? {}, scopes: null }, principalId: '', integrationLatency: 0 },
+      authorizer: {
+        jwt: { claims: input.claims ?? {}, scopes: null },
+        principalId: '',
+        integrationLatency: 0,
+      },
     },
     ...(input.body === undefined
       ? {}

@@ -7,7 +7,11 @@ import type { ListingRef } from '#storage/subject-store.ts';
 import { createFileDropStore } from '../../functions/import/drop-store.ts';
 import { handleMessage } from '../../functions/import/handler.ts';
 import type { WorkQueue } from '../../functions/import/work-queue.ts';
-import { DEFAULT_IMPORT_SETTINGS, type ImportDeps, type ImportSettings } from '../../functions/import/worker.ts';
+import {
+  DEFAULT_IMPORT_SETTINGS,
+  type ImportDeps,
+  type ImportSettings,
+} from '../../functions/import/worker.ts';
 import type { TestTable } from './dynamo.ts';
 
 export interface ImportHarness {
@@ -60,7 +64,11 @@ export function createImportHarness(
     },
   };
   const deps: ImportDeps = {
-    store: { client: table.documentClient, tableName: table.tableName, clock: { now: options.now ?? (() => new Date()) } },
+    store: {
+      client: table.documentClient,
+      tableName: table.tableName,
+      clock: { now: options.now ?? (() => new Date()) },
+    },
     drop: createFileDropStore(root, 'http://127.0.0.1:3000'),
     ...(options.withQueue === true ? { queue } : {}),
     settings: { ...DEFAULT_IMPORT_SETTINGS, ...options.settings },
