@@ -1,0 +1,307 @@
+/**
+ * The whole system in one stack: the table, the drop folder and its queue, one Lambda per job, the
+ * HTTP API with its JWT authorizer, and the monthly evaluation schedule. Nothing names a partition,
+ * region or account: ARNs come from the resources or from `Aws.*`, so it deploys to the China regions too.
+ */
+
+import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import { ENV } from '#shared/env-names.ts';
+import { acknowledgeByPath } from './acknowledge.ts';
+import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
+import { createCreditTable } from './constructs/credit-table.ts';
+import { DROP_PREFIX, DropFolder } from './constructs/drop-folder.ts';
+import { JobFunction } from './constructs/job-function.ts';
+import { UserDirectory } from './constructs/user-directory.ts';
+
+/**
+ * The API function may start an evaluation on demand (`POST /evaluations/{month}`). `env-names.ts` has
+ * no constant for it yet; the name is kept here until it does.
+ */
+export const EVALUATE_FUNCTION_NAME_ENV = 'EVALUATE_FUNCTION_NAME';
+
+/** 02:00 on the 1st of every month (in Asia/Shanghai): evaluates the month that just ended. */
+export const MONTHLY_EVALUATION_CRON = 'cron(0 2 1 * ? *)';
+
+/** Where each job's handler lives, relative to the project root. */
+export const JOB_ENTRIES = {
+  api: 'functions/api/handler.ts',
+  exits: 'functions/exits/handler.ts',
+  import: 'functions/import/handler.ts',
+  classify: 'functions/classify/handler.ts',
+  evaluate: 'functions/evaluate/handler.ts',
+} as const;
+
+export type JobName = keyof typeof JOB_ENTRIES;
+
+/** The import worker may run for Lambda's maximum; bigger files are split into chunks that re-queue. */
+const IMPORT_WORKER_TIMEOUT = Duration.minutes(15);
+
+export interface CreditGovernanceStackProps extends StackProps {
+  /**
+   * Days a file under `processed/` or `rejected/` in the drop folder is kept.
+   * @default 90
+   */
+  readonly dropFileRetentionDays?: number;
+  /**
+   * Retention of every log group (functions and API access log).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Issuer of the tokens the API accepts. When set, no Cognito user pool is created and
+   * `jwtAudience` must name the accepted audiences.
+   * @default - the issuer of a user pool created in this stack
+   */
+  readonly jwtIssuer?: string;
+  /**
+   * Audiences (`aud`, or `client_id` of access tokens) accepted with `jwtIssuer`.
+   * @default - the client of the user pool created in this stack
+   */
+  readonly jwtAudience?: readonly string[];
+  /**
+   * X-Ray active tracing on every function.
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * Stage-wide API throttling.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly apiThrottle?: ApiThrottle;
+  /**
+   * Browser origins allowed to call the API.
+   * @default - CORS off
+   */
+  readonly corsAllowOrigins?: readonly string[];
+  /**
+   * An address subscribed to the alarm topic (it must confirm the subscription).
+   * @default - no subscription; subscribe to the AlarmTopicArn output
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Other entry files for some jobs (relative to the project root or absolute), e.g. a stub in a
+   * test while a handler is still being written.
+   * @default JOB_ENTRIES
+   */
+  readonly entries?: Partial<Record<JobName, string>>;
+}
+
+export class CreditGovernanceStack extends Stack {
+  /** The Lambda of each job. */
+  readonly jobs: Readonly<Record<JobName, JobFunction>>;
+
+  constructor(scope: Construct, id: string, props: CreditGovernanceStackProps = {}) {
+    super(scope, id, props);
+
+    if (props.jwtIssuer !== undefined && !props.jwtAudience?.length) {
+      throw new Error('jwtAudience is required when jwtIssuer is set');
+    }
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const tracing = props.tracing ?? false;
+    const fileRetention = Duration.days(props.dropFileRetentionDays ?? 90);
+
+    const table = createCreditTable(this, 'Table');
+
+    const dropFolder = new DropFolder(this, 'DropFolder', {
+      fileRetention,
+      accessLogRetention: Duration.days(365),
+      workerTimeout: IMPORT_WORKER_TIMEOUT,
+    });
+    const { bucket, queue } = dropFolder;
+
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'credit-governance alarms',
+      enforceSSL: true,
+    });
+    if (props.alarmEmail)
+      alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
+    dropFolder.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+
+    // Asynchronous invocations of classify and evaluate that still fail after Lambda's retries, and
+    // schedule runs that could not be delivered, land here with their event, so a month can be replayed.
+    const jobsDeadLetterQueue = new sqs.Queue(this, 'JobsDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    jobsDeadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'JobsDeadLetterAlarm', {
+        alarmDescription:
+          'A classification or evaluation run failed and waits in the jobs dead-letter queue.',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+
+    const common = { logRetention, tracing };
+    const entry = (job: JobName) => props.entries?.[job] ?? JOB_ENTRIES[job];
+
+    const classify = new JobFunction(this, 'Classify', {
+      ...common,
+      entry: entry('classify'),
+      description: 'Triage of listings by the ordered rules',
+      timeout: Duration.minutes(5),
+      deadLetterQueue: jobsDeadLetterQueue,
+    }).bindTable(table, 'readWrite');
+
+    const evaluate = new JobFunction(this, 'Evaluate', {
+      ...common,
+      entry: entry('evaluate'),
+      description: 'Monthly evaluation: ratios, ranking, targets, drift check, reports',
+      timeout: Duration.minutes(10),
+      deadLetterQueue: jobsDeadLetterQueue,
+    })
+      .bindTable(table, 'readWrite')
+      .bindBucket(bucket, 'put', `${DROP_PREFIX.reports}*`);
+
+    const importWorker = new JobFunction(this, 'Import', {
+      ...common,
+      entry: entry('import'),
+      description: 'Import worker: one drop-folder file (or chunk of one) per SQS message',
+      timeout: IMPORT_WORKER_TIMEOUT,
+    })
+      .bindTable(table, 'readWrite')
+      // Reads incoming/, moves files to processed/ or rejected/ (copy, then delete).
+      .bindBucket(bucket, 'readWriteDelete')
+      .bindQueueSender(queue, ENV.importQueueUrl)
+      .bindInvoke(classify.function, ENV.classifyFunctionName);
+    importWorker.function.addEventSource(
+      new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+
+    const api = new JobFunction(this, 'Api', {
+      ...common,
+      entry: entry('api'),
+      description: 'HTTP API: imports, subjects, listings, checks, evaluations',
+      timeout: Duration.seconds(29),
+    })
+      .bindTable(table, 'readWrite')
+      // Presigned PUT URLs are signed with the function's credentials: it may only put under incoming/.
+      .bindBucket(bucket, 'put', `${DROP_PREFIX.incoming}*`)
+      .bindBucket(bucket, 'read', `${DROP_PREFIX.reports}*`)
+      .bindInvoke(classify.function, ENV.classifyFunctionName)
+      .bindInvoke(evaluate.function, EVALUATE_FUNCTION_NAME_ENV);
+
+    const exits = new JobFunction(this, 'Exits', {
+      ...common,
+      entry: entry('exits'),
+      description: 'HTTP API: exit submissions, reviews, confirmations, report batches',
+      timeout: Duration.seconds(29),
+    }).bindTable(table, 'readWrite');
+
+    this.jobs = { api, exits, import: importWorker, classify, evaluate };
+
+    const users = props.jwtIssuer === undefined ? new UserDirectory(this, 'Users') : undefined;
+    const jwtIssuer = props.jwtIssuer ?? users?.issuer ?? '';
+    const jwtAudience = props.jwtAudience ?? (users ? [users.client.userPoolClientId] : []);
+
+    const httpApi = new CreditApi(this, 'HttpApi', {
+      handlers: { api: api.function, exits: exits.function },
+      jwtIssuer,
+      jwtAudience,
+      throttle: props.apiThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      logRetention,
+      corsAllowOrigins: props.corsAllowOrigins,
+    });
+
+    // Our own role rather than the target's shared one, so the schedule's permissions have a stable path.
+    const scheduleRole = new iam.Role(this, 'MonthlyEvaluationRole', {
+      description: 'Lets EventBridge Scheduler invoke the monthly evaluation',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
+
+    new scheduler.Schedule(this, 'MonthlyEvaluation', {
+      description: 'Evaluates the month that just ended',
+      schedule: scheduler.ScheduleExpression.expression(MONTHLY_EVALUATION_CRON, TimeZone.ASIA_SHANGHAI),
+      target: new schedulerTargets.LambdaInvoke(evaluate.function, {
+        // The handler derives the month from scheduledTime, never from its clock, so a run can be replayed.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'schedule',
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
+        role: scheduleRole,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: jobsDeadLetterQueue,
+      }),
+    });
+
+    const ref = (construct: IConstruct) =>
+      `<${this.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
+    const objects = (pattern: string) => `AwsSolutions-IAM5[Resource::${ref(bucket)}/${pattern}]`;
+    acknowledgeByPath(this, [
+      {
+        path: 'Api/Role/DefaultPolicy/Resource',
+        id: objects(`${DROP_PREFIX.incoming}*`),
+        reason:
+          'The API signs presigned PUT URLs for uploads to incoming/<source>/<importId>/<file>; the key is new for every import, so only the prefix can be fixed.',
+      },
+      {
+        path: 'Api/Role/DefaultPolicy/Resource',
+        id: objects(`${DROP_PREFIX.reports}*`),
+        reason:
+          'The API serves the evaluation reports of any month (reports/<month>/...) in several formats; only the prefix can be fixed, and scope is checked in the handler before a report is read.',
+      },
+      {
+        path: 'Evaluate/Role/DefaultPolicy/Resource',
+        id: objects(`${DROP_PREFIX.reports}*`),
+        reason:
+          'The monthly run writes the reports of the month it evaluates (reports/<month>/..., CSV, XLSX, HTML); the month is only known at run time.',
+      },
+      {
+        path: 'Import/Role/DefaultPolicy/Resource',
+        id: objects('*'),
+        reason:
+          'The import worker owns the life of every drop-folder file: it reads a file under incoming/<source>/ with whatever name the sender gave it, moves it to processed/ or rejected/ (copy, then delete) and may split it into chunks.',
+      },
+      {
+        path: 'MonthlyEvaluationRole/DefaultPolicy/Resource',
+        id: `AwsSolutions-IAM5[Resource::${ref(evaluate.function)}:*]`,
+        reason:
+          "The LambdaInvoke schedule target grants through IFunction.grantInvoke, which adds the function's versions and aliases (:*); it is still only the evaluate function.",
+      },
+      {
+        path: 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource',
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's own deploy-time custom resource that writes the bucket's notification configuration (S3 → import queue); the managed policy only lets it write its own logs, and it runs only during deployments.",
+      },
+    ]);
+
+    new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'ImportQueueUrl', { value: queue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
+    new CfnOutput(this, 'JwtIssuer', { value: jwtIssuer });
+    if (users) {
+      new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId });
+    }
+  }
+}
