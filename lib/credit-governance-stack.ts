@@ -28,7 +28,6 @@ import { UserDirectory } from './constructs/user-directory.ts';
  * The API function may start an evaluation on demand (`POST /evaluations/{month}`). `env-names.ts` has
  * no constant for it yet; the name is kept here until it does.
  */
-export const EVALUATE_FUNCTION_NAME_ENV = 'EVALUATE_FUNCTION_NAME';
 
 /** 02:00 on the 1st of every month (in Asia/Shanghai): evaluates the month that just ended. */
 export const MONTHLY_EVALUATION_CRON = 'cron(0 2 1 * ? *)';
@@ -193,8 +192,10 @@ export class CreditGovernanceStack extends Stack {
       // Presigned PUT URLs are signed with the function's credentials: it may only put under incoming/.
       .bindBucket(bucket, 'put', `${DROP_PREFIX.incoming}*`)
       .bindBucket(bucket, 'read', `${DROP_PREFIX.reports}*`)
+      // A held push released by the city goes back to the import worker through the queue.
+      .bindQueueSender(queue, ENV.importQueueUrl)
       .bindInvoke(classify.function, ENV.classifyFunctionName)
-      .bindInvoke(evaluate.function, EVALUATE_FUNCTION_NAME_ENV);
+      .bindInvoke(evaluate.function, ENV.evaluateFunctionName);
 
     const exits = new JobFunction(this, 'Exits', {
       ...common,

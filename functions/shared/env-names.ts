@@ -7,6 +7,7 @@ export const ENV = {
   bucketName: 'BUCKET_NAME',
   importQueueUrl: 'IMPORT_QUEUE_URL',
   classifyFunctionName: 'CLASSIFY_FUNCTION_NAME',
+  evaluateFunctionName: 'EVALUATE_FUNCTION_NAME',
   /** Only set locally and in tests: DynamoDB Local's endpoint. */
   dynamoEndpoint: 'DYNAMODB_ENDPOINT',
   /** Only set locally: the folder that stands in for the drop-folder bucket. */

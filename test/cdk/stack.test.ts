@@ -16,7 +16,6 @@ import { ROUTES, routeKey } from '#shared/routes.ts';
 import { createTableInput, GSI } from '#storage/table-definition.ts';
 import {
   type CreditGovernanceStack,
-  EVALUATE_FUNCTION_NAME_ENV,
   type JobName,
   MONTHLY_EVALUATION_CRON,
 } from '../../lib/credit-governance-stack.ts';
@@ -277,7 +276,12 @@ describe('CreditGovernanceStack', () => {
         'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/incoming/*']],
       });
       expect(Object.keys(env)).toEqual(
-        expect.arrayContaining([ENV.bucketName, ENV.classifyFunctionName, EVALUATE_FUNCTION_NAME_ENV]),
+        expect.arrayContaining([
+          ENV.bucketName,
+          ENV.classifyFunctionName,
+          ENV.evaluateFunctionName,
+          ENV.importQueueUrl,
+        ]),
       );
     });
 
