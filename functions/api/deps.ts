@@ -2,9 +2,15 @@
 import { config } from '#shared/config.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
+import { dropStoreFromConfig, workQueueFromConfig } from '../import/adapters.ts';
+import type { DropStore } from '../import/drop-store.ts';
+import type { WorkQueue } from '../import/work-queue.ts';
 
 export interface ApiDeps {
   readonly store: StoreDeps;
+  /** The drop folder, for upload URLs; created at first use (routes that need no bucket never touch it). */
+  readonly drop: () => DropStore;
+  readonly queue: () => WorkQueue | undefined;
 }
 
 let cached: ApiDeps | undefined;
@@ -15,7 +21,19 @@ export function apiDeps(): ApiDeps {
     const client = createDocumentClient(
       settings.dynamoEndpoint === undefined ? {} : { endpoint: settings.dynamoEndpoint },
     );
-    cached = { store: { client, tableName: settings.tableName, clock: systemClock } };
+    let drop: DropStore | undefined;
+    let queue: WorkQueue | undefined | null = null;
+    cached = {
+      store: { client, tableName: settings.tableName, clock: systemClock },
+      drop: () => {
+        drop ??= dropStoreFromConfig();
+        return drop;
+      },
+      queue: () => {
+        if (queue === null) queue = workQueueFromConfig();
+        return queue;
+      },
+    };
   }
   return cached;
 }

@@ -9,6 +9,13 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type ApiDeps, apiDeps } from './deps.ts';
 import { type ApiRoute, dispatch, type HttpEvent, problemErrors } from './http.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import {
+  createImportRoute,
+  getImportRoute,
+  importErrorsRoute,
+  listImportsRoute,
+  releaseImportRoute,
+} from './routes/imports.ts';
 import { getSubjectRoute } from './routes/subjects.ts';
 import { healthRoute, openApiRoute } from './routes/system.ts';
 
@@ -24,6 +31,11 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
     return openApiDocument;
   }) as ApiRoute<ApiDeps>,
   getSubjectRoute,
+  createImportRoute,
+  listImportsRoute,
+  getImportRoute,
+  importErrorsRoute,
+  releaseImportRoute,
 ];
 
 export const handler = middy<HttpEvent, APIGatewayProxyResultV2>()

@@ -1,0 +1,286 @@
+/**
+ * Imports through the API: ask for an upload URL, PUT the file, read the receipt and the row errors;
+ * the city releases a held push.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { type Role, requireRole, type Scope } from '#shared/auth.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import { claimIdempotencyKey } from '#storage/idempotency.ts';
+import {
+  createImport,
+  getImport,
+  listImports,
+  readRowErrors,
+  updateImport,
+} from '../../import/import-store.ts';
+import {
+  IMPORT_COUNT_NAMES,
+  IMPORT_SOURCES,
+  IMPORT_STATUSES,
+  type ImportRecord,
+  type ImportSource,
+} from '../../import/model.ts';
+import { neutralizeCell, toCsv, withBom } from '../../import/parse/csv-safety.ts';
+import type { ApiDeps } from '../deps.ts';
+import { defineRoute, type RawResponse } from '../http.ts';
+
+/** Which sources each role may upload: departments their own lists and registry updates, the city everything. */
+const UPLOADS: Record<Extract<Role, 'city' | 'department'>, readonly ImportSource[]> = {
+  city: IMPORT_SOURCES,
+  department: ['court', 'tax', 'procurement', 'market', 'registry'],
+};
+
+const UPLOAD_URL_SECONDS = 15 * 60;
+const MAX_ERROR_ROWS = 50_000;
+
+const importIdParam = z.object({ importId: z.uuid() });
+
+const importRecordSchema = z
+  .object({
+    importId: z.string(),
+    source: z.enum(IMPORT_SOURCES),
+    fileName: z.string(),
+    status: z.enum(IMPORT_STATUSES),
+    createdAt: z.string(),
+    createdBy: z
+      .object({ principal: z.string(), role: z.string(), department: z.string().optional() })
+      .optional(),
+    sha256: z.string().optional(),
+    duplicateOf: z.string().optional(),
+    rejectReason: z.string().optional(),
+    rejectMessage: z.string().optional().describe('why the whole file was refused, in Chinese'),
+    heldMessage: z.string().optional(),
+    counts: z
+      .object(Object.fromEntries(IMPORT_COUNT_NAMES.map((name) => [name, z.number().int()])))
+      .optional(),
+    chunks: z.number().int().optional(),
+    diff: z
+      .object({
+        scope: z.string(),
+        activeBefore: z.number().int(),
+        missing: z.number().int(),
+        share: z.number(),
+        threshold: z.number(),
+      })
+      .optional(),
+    listType: z.string().optional(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+  })
+  .meta({ id: 'ImportReceipt' });
+
+/** The file name as the office named it; no folders, only CSV or XLSX. */
+const fileNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine(
+    (name) => !/[/\\\u0000-\u001f]/.test(name) && name !== '.' && name !== '..',
+    'no folders or control characters',
+  )
+  .refine((name) => /\.(csv|xlsx)$/i.test(name), 'only .csv and .xlsx files are imported');
+
+/** City sees every import; a department only those it uploaded. */
+function canSeeImport(scope: Scope, record: ImportRecord): boolean {
+  if (scope.role === 'city') return true;
+  return scope.role === 'department' && record.createdBy?.department === scope.department;
+}
+
+async function visibleImport(deps: ApiDeps, scope: Scope, importId: string): Promise<ImportRecord> {
+  const record = await getImport(deps.store, importId);
+  if (record === undefined || !canSeeImport(scope, record)) throw new NotFoundError(`import ${importId}`);
+  return record;
+}
+
+export const createImportRoute = defineRoute<
+  ApiDeps,
+  unknown,
+  unknown,
+  { source: ImportSource; fileName: string }
+>({
+  method: 'POST',
+  path: '/imports',
+  summary: 'Start an import: returns the URL to PUT the file to',
+  tags: ['imports'],
+  roles: ['city', 'department'],
+  body: z.object({ source: z.enum(IMPORT_SOURCES), fileName: fileNameSchema }),
+  response: z.object({
+    importId: z.string(),
+    uploadUrl: z.string(),
+    key: z.string(),
+    expiresInSeconds: z.number().int(),
+  }),
+  successStatus: 201,
+  errors: [400, 401, 403],
+  handle: async ({ body, scope, deps, event }) => {
+    const allowed = UPLOADS[scope.role as 'city' | 'department'];
+    if (!allowed.includes(body.source))
+      throw new ForbiddenError(`the ${scope.role} role may not upload ${body.source} files`);
+    let importId: string = randomUUID();
+    const idempotencyKey = event.headers?.['idempotency-key'];
+    if (idempotencyKey !== undefined && idempotencyKey !== '') {
+      if (idempotencyKey.length > 200)
+        throw new ValidationError('Idempotency-Key is longer than 200 characters');
+      const claimed = await claimIdempotencyKey(deps.store, `imports#${scope.principal}`, idempotencyKey, {
+        importId,
+        source: body.source,
+        fileName: body.fileName,
+      });
+      if (
+        !claimed.first &&
+        (claimed.value.source !== body.source || claimed.value.fileName !== body.fileName)
+      ) {
+        throw new ConflictError(
+          'idempotency-key-reused',
+          'this Idempotency-Key was used for another request',
+        );
+      }
+      importId = claimed.value.importId;
+    }
+    const key = `incoming/${body.source}/${importId}/${body.fileName}`;
+    await createImport(deps.store, {
+      importId,
+      source: body.source,
+      fileName: body.fileName,
+      key,
+      status: 'queued',
+      createdAt: deps.store.clock.now().toISOString(),
+      createdBy: {
+        principal: scope.principal,
+        role: scope.role,
+        ...(scope.department === undefined ? {} : { department: scope.department }),
+      },
+    });
+    const uploadUrl = await deps.drop().presignPut(key, UPLOAD_URL_SECONDS);
+    return { importId, uploadUrl, key, expiresInSeconds: UPLOAD_URL_SECONDS };
+  },
+});
+
+export const listImportsRoute = defineRoute<ApiDeps, unknown, { limit: number; cursor?: string }, unknown>({
+  method: 'GET',
+  path: '/imports',
+  summary: 'Imports, newest first (a department sees its own)',
+  tags: ['imports'],
+  roles: ['city', 'department'],
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(2000).optional(),
+  }),
+  response: z.object({ items: z.array(importRecordSchema), cursor: z.string().optional() }),
+  handle: async ({ query, scope, deps }) => {
+    const page = await listImports(deps.store, {
+      limit: query.limit,
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
+    return {
+      items: page.items.filter((record) => canSeeImport(scope, record)),
+      ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+    };
+  },
+});
+
+export const getImportRoute = defineRoute<ApiDeps, { importId: string }, unknown, unknown>({
+  method: 'GET',
+  path: '/imports/{importId}',
+  summary: 'The receipt of one import: status, counts, diff, timings',
+  tags: ['imports'],
+  roles: ['city', 'department'],
+  params: importIdParam,
+  response: importRecordSchema,
+  errors: [400, 401, 403, 404],
+  handle: ({ params, scope, deps }) => visibleImport(deps, scope, params.importId),
+});
+
+const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '提示', skipped: '已跳过' };
+const FIELD_LABELS: Record<string, string> = {
+  uscc: '统一社会信用代码',
+  name: '主体名称',
+  district: '所属区县',
+  listType: '名单类型',
+  department: '认定部门',
+  caseNo: '案号',
+  listedAt: '列入日期',
+  endsAt: '截止日期',
+  performance: '履行情况',
+  registrationStatus: '登记状态',
+  lostContact: '是否失联',
+  bankruptcy: '破产状态',
+  abnormal: '经营异常',
+  enterpriseCount: '法人企业数',
+  month: '月份',
+};
+
+export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unknown, unknown>({
+  method: 'GET',
+  path: '/imports/{importId}/errors',
+  summary: 'The row errors of an import as CSV (UTF-8 with BOM), in Chinese',
+  tags: ['imports'],
+  roles: ['city', 'department'],
+  params: importIdParam,
+  response: z.string(),
+  responseContentTypes: ['text/csv'],
+  errors: [400, 401, 403, 404],
+  handle: async ({ params, scope, deps }): Promise<RawResponse> => {
+    const record = await visibleImport(deps, scope, params.importId);
+    const rows: string[][] = [['工作表', '行号', '字段', '类型', '问题说明', '原值']];
+    let count = 0;
+    for await (const error of readRowErrors(deps.store, record.importId)) {
+      for (const problem of error.problems) {
+        if (count === MAX_ERROR_ROWS) break;
+        count++;
+        rows.push(
+          [
+            error.sheet,
+            String(error.line),
+            FIELD_LABELS[problem.field] ?? problem.field,
+            SEVERITY_LABELS[problem.severity] ?? problem.severity,
+            problem.message,
+            problem.value ?? '',
+          ].map(neutralizeCell),
+        );
+      }
+      if (count === MAX_ERROR_ROWS) {
+        rows.push(['', '', '', '', `问题过多，仅列出前 ${MAX_ERROR_ROWS} 条，请修正后重新上传`, '']);
+        break;
+      }
+    }
+    if (record.status === 'rejected' && record.rejectMessage !== undefined) {
+      rows.push(['', '', '整个文件', '错误', record.rejectMessage, '']);
+    }
+    return {
+      raw: true,
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="import-${record.importId}-errors.csv"; filename*=UTF-8''${encodeURIComponent(`导入问题-${record.fileName}.csv`)}`,
+      },
+      body: withBom(toCsv(rows)),
+    };
+  },
+});
+
+export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unknown, unknown>({
+  method: 'POST',
+  path: '/imports/{importId}/release',
+  summary: 'The city confirms a held push: it is imported and what it lacks is flagged',
+  tags: ['imports'],
+  roles: ['city'],
+  params: importIdParam,
+  response: importRecordSchema,
+  errors: [400, 401, 403, 404, 409],
+  handle: async ({ params, scope, deps }) => {
+    requireRole(scope, ['city']);
+    const record = await visibleImport(deps, scope, params.importId);
+    if (record.status !== 'held')
+      throw new ConflictError('not-held', `import ${record.importId} is ${record.status}, not held`);
+    const queue = deps.queue();
+    if (queue === undefined) throw new Error('no import queue is configured');
+    const released = await updateImport(deps.store, record.importId, { status: 'running' }, ['held']);
+    if (!released) throw new ConflictError('not-held', `import ${record.importId} is no longer held`);
+    await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
+    return { ...record, status: 'running' };
+  },
+});
