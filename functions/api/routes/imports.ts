@@ -78,7 +78,10 @@ const fileNameSchema = z
   .min(1)
   .max(200)
   .refine(
-    (name) => !/[/\\\u0000-\u001f]/.test(name) && name !== '.' && name !== '..',
+    (name) =>
+      ![...name].some((char) => char === '/' || char === '\\' || char.charCodeAt(0) < 0x20) &&
+      name !== '.' &&
+      name !== '..',
     'no folders or control characters',
   )
   .refine((name) => /\.(csv|xlsx)$/i.test(name), 'only .csv and .xlsx files are imported');
