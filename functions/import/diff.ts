@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DISTRICTS } from '#domain/district.ts';
-import { type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
+import { LIST_TYPE_LABELS, type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
 import { queryPages } from '#storage/batch.ts';
 import { indexPartitions, keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
