@@ -23,7 +23,7 @@ export interface DiffScope {
 export function diffScope(source: ImportSource, department: string | undefined): DiffScope {
   const listType = SOURCE_LIST_TYPES[source];
   const parts = [
-    listType === undefined ? '全部名单' : listType,
+    listType === undefined ? '全部名单' : LIST_TYPE_LABELS[listType],
     ...(department === undefined ? [] : [department]),
   ];
   return {
