@@ -45,13 +45,23 @@ export type ReadyRow =
       readonly enterprises: number;
     };
 
+/**
+ * Where a chunk stands: every row up to `checkpoint` is written, and of the groups planned from the
+ * rows after it (a buffer), `groupsDone` are committed. Groups are planned deterministically from the
+ * buffer's rows, so a retried worker plans the same groups and skips those already done.
+ */
+export interface ChunkCursor {
+  readonly checkpoint: number;
+  readonly groupsDone: number;
+}
+
 export interface ChunkPosition {
   readonly importId: string;
   readonly chunk: number;
-  /** Checkpoint stored before this group. */
-  readonly before: number;
-  /** Checkpoint after it: the ordinal of the group's last row. */
-  readonly after: number;
+  /** The cursor stored before this group. */
+  readonly before: ChunkCursor;
+  /** The cursor after it. */
+  readonly after: ChunkCursor;
 }
 
 export class ChunkTakenOverError extends Error {
@@ -114,7 +124,12 @@ function addCounts(target: ImportCounts, source: Partial<ImportCounts>) {
 
 function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCounts): TransactItems[number] {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':before': position.before, ':after': position.after };
+  const values: Record<string, unknown> = {
+    ':checkpoint': position.before.checkpoint,
+    ':groupsDone': position.before.groupsDone,
+    ':nextCheckpoint': position.after.checkpoint,
+    ':nextGroupsDone': position.after.groupsDone,
+  };
   const adds: string[] = [];
   IMPORT_COUNT_NAMES.forEach((name, index) => {
     if (counts[name] === 0) return;
@@ -126,8 +141,8 @@ function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCou
     Update: {
       TableName: deps.tableName,
       Key: keys.importChunk(position.importId, position.chunk),
-      UpdateExpression: `SET checkpoint = :after${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-      ConditionExpression: 'checkpoint = :before',
+      UpdateExpression: `SET checkpoint = :nextCheckpoint, groupsDone = :nextGroupsDone${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      ConditionExpression: 'checkpoint = :checkpoint AND groupsDone = :groupsDone',
       ...(adds.length > 0 ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     },

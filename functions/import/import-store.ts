@@ -219,6 +219,8 @@ export interface ChunkState {
   readonly toRow: number;
   /** Ordinal of the last row applied; -1 before the first. */
   readonly checkpoint: number;
+  /** Groups committed of those planned after the checkpoint. */
+  readonly groupsDone: number;
   readonly done: boolean;
   readonly counts: ImportCounts;
 }
@@ -241,6 +243,7 @@ export async function createChunks(
               chunk,
               ...range,
               checkpoint: range.fromRow - 1,
+              groupsDone: 0,
               done: false,
               ...emptyCounts(),
             },
@@ -262,6 +265,7 @@ function chunkOf(item: Record<string, unknown>): ChunkState {
     fromRow: Number(item.fromRow),
     toRow: Number(item.toRow),
     checkpoint: Number(item.checkpoint),
+    groupsDone: Number(item.groupsDone ?? 0),
     done: item.done === true,
     counts,
   };

@@ -5,16 +5,15 @@
  * flags what the push no longer carries, closes the receipt, moves the file and asks for triage.
  */
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
-import { indexPartitions } from '#storage/keys.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
-import { GSI } from '#storage/table-definition.ts';
-import { applyGroup, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
+import { applyGroup, type ChunkCursor, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
 import { activeListingsInScope, diffScope, flagMissing, listingKeyOf } from './diff.ts';
 import type { DropStore } from './drop-store.ts';
+import { planGroups } from './grouping.ts';
 import {
+  type ChunkState,
   claimContentHash,
   createChunks,
   createImport,
@@ -33,10 +32,10 @@ import {
   type ImportCounts,
   type ImportRecord,
   type ImportSource,
-  type RowError,
 } from './model.ts';
 import { FileRejectedError } from './parse/errors.ts';
-import { interpretRow, type RowOutcome } from './row-rules.ts';
+import { OrgCodeResolver, prepareRows } from './prepare-rows.ts';
+import { interpretRow } from './row-rules.ts';
 import { type NumberedRow, numberedRows } from './row-stream.ts';
 import type { WorkQueue } from './work-queue.ts';
 
@@ -47,8 +46,11 @@ export interface ImportSettings {
   readonly maxRows: number;
   /** Share of the scope's active listings a push may flag as missing before it is held. */
   readonly holdThreshold: number;
-  /** Rows written per transaction group. */
-  readonly groupRows: number;
+  /**
+   * Rows read ahead and planned together into transaction groups. More rows make fuller groups with
+   * fewer district counters each; a retried worker re-reads at most this many rows.
+   */
+  readonly bufferRows: number;
 }
 
 export const DEFAULT_IMPORT_SETTINGS: ImportSettings = {
@@ -56,7 +58,7 @@ export const DEFAULT_IMPORT_SETTINGS: ImportSettings = {
   maxBytes: 200 * 1024 * 1024,
   maxRows: 1_000_000,
   holdThreshold: 0.3,
-  groupRows: 25,
+  bufferRows: 2_000,
 };
 
 export interface ImportDeps {
@@ -102,7 +104,11 @@ export function parseIncomingKey(key: string): IncomingKey | undefined {
   return fileName === '' ? undefined : { source, fileName };
 }
 
-/** A drop-folder file has no id of its own: the same object (key and version) always gets the same one. */
+/**
+ * A drop-folder file has no id of its own: the same object (key and version) always gets the same one.
+ * It is a UUID of version 8 (RFC 9562, custom) with the RFC variant, so that the API's UUID check on
+ * `/imports/{importId}` accepts it like the random ids of uploads.
+ */
 export function importIdForObject(
   key: string,
   eTag: string | undefined,
@@ -111,7 +117,8 @@ export function importIdForObject(
   const hex = createHash('sha256')
     .update(`${key}\n${eTag ?? ''}\n${sequencer ?? ''}`)
     .digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function targetKey(prefix: 'processed' | 'rejected', record: ImportRecord): string {
@@ -326,30 +333,6 @@ async function computeDiff(deps: ImportDeps, record: ImportRecord, seen: Readonl
   };
 }
 
-/** Matches older lists' organisation codes to the USCC of a subject we know. */
-class OrgCodeResolver {
-  private readonly cache = new Map<string, string | undefined>();
-  constructor(private readonly store: StoreDeps) {}
-
-  async resolve(orgCode: string): Promise<string | undefined> {
-    if (this.cache.has(orgCode)) return this.cache.get(orgCode);
-    const result = await this.store.client.send(
-      new QueryCommand({
-        TableName: this.store.tableName,
-        IndexName: GSI.byOrgCode.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI.byOrgCode.partitionKey },
-        ExpressionAttributeValues: { ':pk': indexPartitions.subjectsOfOrgCode(orgCode) },
-        Limit: 2,
-      }),
-    );
-    const matches = (result.Items ?? []).map((item) => String(item.uscc));
-    const uscc = matches.length === 1 ? matches[0] : undefined;
-    this.cache.set(orgCode, uscc);
-    return uscc;
-  }
-}
-
 /** Writes the rows of one chunk from its checkpoint on, group by group. */
 export async function processChunk(deps: ImportDeps, importId: string, chunkNumber: number): Promise<void> {
   const record = await getImport(deps.store, importId);
@@ -359,7 +342,7 @@ export async function processChunk(deps: ImportDeps, importId: string, chunkNumb
   const log = deps.log.child({ importId, chunk: chunkNumber });
   if (!chunk.done) {
     try {
-      await writeChunkRows(deps, record, chunk.checkpoint, chunk.fromRow, chunk.toRow, chunkNumber);
+      await writeChunkRows(deps, record, chunk, chunkNumber);
     } catch (error) {
       if (error instanceof ChunkTakenOverError) {
         log.warn('another worker has this chunk; leaving it to it');
@@ -376,110 +359,47 @@ export async function processChunk(deps: ImportDeps, importId: string, chunkNumb
 async function writeChunkRows(
   deps: ImportDeps,
   record: ImportRecord,
-  checkpoint: number,
-  fromRow: number,
-  toRow: number,
+  start: ChunkState,
   chunkNumber: number,
 ): Promise<void> {
   const orgCodes = new OrgCodeResolver(deps.store);
   const changed: ListingRef[] = [];
-  let group: NumberedRow[] = [];
-  let position = checkpoint;
+  let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
+  let buffer: NumberedRow[] = [];
   const flush = async () => {
-    if (group.length === 0) return;
-    const last = group[group.length - 1] as NumberedRow;
-    const { ready, counts, errors } = await prepareGroup(group, orgCodes);
+    if (buffer.length === 0) return;
+    const last = (buffer[buffer.length - 1] as NumberedRow).ordinal;
+    const { ready, counts, errors } = await prepareRows(buffer, orgCodes);
     await writeRowErrors(deps.store, record.importId, errors);
     counts.itemsWritten += errors.length;
-    const result = await applyGroup(
-      deps.store,
-      ACTOR,
-      { importId: record.importId, chunk: chunkNumber, before: position, after: last.ordinal },
-      ready,
-      counts,
-    );
-    changed.push(...result.changed);
-    position = last.ordinal;
-    group = [];
+    const groups = planGroups(ready);
+    if (groups.length === 0) groups.push([]);
+    for (let index = cursor.groupsDone; index < groups.length; index++) {
+      const after: ChunkCursor =
+        index === groups.length - 1
+          ? { checkpoint: last, groupsDone: 0 }
+          : { checkpoint: cursor.checkpoint, groupsDone: index + 1 };
+      const result = await applyGroup(
+        deps.store,
+        ACTOR,
+        { importId: record.importId, chunk: chunkNumber, before: cursor, after },
+        groups[index] as ReadyRow[],
+        // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
+        index === 0 ? counts : emptyCounts(),
+      );
+      changed.push(...result.changed);
+      cursor = after;
+    }
+    buffer = [];
   };
   for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
-    if (numbered.ordinal <= checkpoint || numbered.ordinal < fromRow) continue;
-    if (numbered.ordinal > toRow) break;
-    group.push(numbered);
-    if (group.length >= deps.settings.groupRows) await flush();
+    if (numbered.ordinal <= cursor.checkpoint || numbered.ordinal < start.fromRow) continue;
+    if (numbered.ordinal > start.toRow) break;
+    buffer.push(numbered);
+    if (buffer.length >= deps.settings.bufferRows) await flush();
   }
   await flush();
   if (changed.length > 0) await deps.requestClassification({ importId: record.importId, listings: changed });
-}
-
-/** Reads a group's rows: what can be written, the counts so far, and the errors to report. */
-async function prepareGroup(group: readonly NumberedRow[], orgCodes: OrgCodeResolver) {
-  const counts = emptyCounts();
-  const errors: RowError[] = [];
-  const ready: ReadyRow[] = [];
-  const seenInGroup = new Set<string>();
-  for (const { row, context } of group) {
-    counts.rows += 1;
-    const outcome: RowOutcome = interpretRow(row, context);
-    if (outcome.kind === 'person') {
-      counts.personsSkipped += 1;
-      errors.push(outcome.error);
-      continue;
-    }
-    if (outcome.kind === 'invalid') {
-      counts.rejected += 1;
-      errors.push(...outcome.errors);
-      continue;
-    }
-    counts.warnings += outcome.warnings.length;
-    errors.push(...outcome.warnings);
-    if (outcome.kind === 'count') {
-      counts.accepted += 1;
-      ready.push(outcome);
-      continue;
-    }
-    const uscc =
-      'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
-    if (uscc === undefined) {
-      counts.rejected += 1;
-      errors.push({
-        sheet: row.sheet,
-        sheetIndex: context.sheetIndex,
-        line: row.line,
-        field: 'uscc',
-        message: '该组织机构代码未匹配到系统中已有主体的统一社会信用代码，请补充统一社会信用代码',
-        severity: 'error',
-        value: 'orgCode' in outcome.identity ? outcome.identity.orgCode : '',
-      });
-      continue;
-    }
-    counts.accepted += 1;
-    if (outcome.kind === 'registry') {
-      ready.push({
-        kind: 'registry',
-        uscc,
-        facts: {
-          ...(outcome.name === undefined ? {} : { name: outcome.name }),
-          ...(outcome.district === undefined ? {} : { district: outcome.district.code }),
-          ...(outcome.registrationStatus === undefined
-            ? {}
-            : { registrationStatus: outcome.registrationStatus }),
-          ...(outcome.movedTo === undefined ? {} : { movedTo: outcome.movedTo }),
-          flags: outcome.flags,
-        },
-      });
-      continue;
-    }
-    const naturalKey = `${uscc}#${outcome.listing.listType}#${outcome.listing.key}`;
-    if (seenInGroup.has(naturalKey)) {
-      counts.duplicateRows += 1;
-      continue;
-    }
-    seenInGroup.add(naturalKey);
-    if (outcome.subject.districtSource === 'unassigned') counts.unassigned += 1;
-    ready.push({ kind: 'listing', subject: { uscc, ...outcome.subject }, listing: outcome.listing });
-  }
-  return { ready, counts, errors };
 }
 
 async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
