@@ -1,0 +1,115 @@
+/**
+ * Imports are idempotent (DESIGN.md section 4): the same file twice, the same event twice, the same row
+ * twice in a file: no duplicate subjects, listings or counts. A worker killed mid-file is in
+ * import-kill.test.ts.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COUNTER } from '#domain/counting.ts';
+import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
+import { getListings } from '#storage/subject-store.ts';
+import { getImport } from '../../functions/import/import-store.ts';
+import { createTestTable } from '../support/dynamo.ts';
+import { COURT_HEADER, courtRows, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';
+import { createImportHarness, type ImportHarness } from '../support/imports.ts';
+
+const COUNTED = [COUNTER.listedSubjects, COUNTER.listedByPrefix('91'), COUNTER.activeListings];
+
+async function freshHarness() {
+  return createImportHarness(await createTestTable('import-idempotency'));
+}
+
+/** Everything an import can change about subjects, listings and counts, to compare before and after. */
+async function domainState(harness: ImportHarness) {
+  const items = await itemsOfType(harness.deps.store, 'subject', 'listing', 'audit', 'counter', 'flow');
+  return items.map((item) => JSON.stringify(item)).sort();
+}
+
+describe('the same file twice', () => {
+  it('imports the content once: the copy under another name is a duplicate that changes nothing', async () => {
+    // Prepare
+    const harness = await freshHarness();
+    const content = utf8Csv([[...COURT_HEADER], ...courtRows(5)]);
+    const first = harness.drop('court', '失信被执行人11月.csv', content);
+    await harness.notify(first);
+    const before = await domainState(harness);
+    const countersBefore = await readCurrentCounters(harness.deps.store);
+    const second = harness.drop('court', '失信被执行人11月(1).csv', content);
+    // Act
+    await harness.notify(second);
+    // Assess
+    const receipt = await getImport(harness.deps.store, dropImportId(second));
+    expect(receipt?.status).toBe('duplicate');
+    expect(receipt?.duplicateOf).toBe(dropImportId(first));
+    expect(receipt?.counts).toBeUndefined();
+    expect(await domainState(harness)).toEqual(before);
+    expect(await readCurrentCounters(harness.deps.store)).toEqual(countersBefore);
+    expect(existsSync(join(harness.root, second))).toBe(false);
+    expect(
+      existsSync(join(harness.root, `processed/court/${dropImportId(second)}/失信被执行人11月(1).csv`)),
+    ).toBe(true);
+  });
+});
+
+describe('the same notification twice', () => {
+  it('makes one import when S3 delivers the event again after the first finished', async () => {
+    // Prepare
+    const harness = await freshHarness();
+    const key = harness.drop('court', '名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(4)]));
+    await harness.notify(key);
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    const before = await domainState(harness);
+    // Act
+    await harness.notify(key);
+    // Assess
+    expect(await itemsOfType(harness.deps.store, 'import')).toHaveLength(1);
+    expect(await getImport(harness.deps.store, dropImportId(key))).toEqual(receipt);
+    expect(await domainState(harness)).toEqual(before);
+  });
+
+  it('makes one import when the two deliveries run at the same time', async () => {
+    // Prepare: enough rows for several groups, so the two workers meet on the way
+    const harness = await freshHarness();
+    const key = harness.drop('court', '名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(120)]));
+    // Act
+    await Promise.all([harness.notify(key), harness.notify(key)]);
+    // Assess
+    expect(await itemsOfType(harness.deps.store, 'import')).toHaveLength(1);
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    expect(receipt?.status).toBe('succeeded');
+    expect(receipt?.counts).toMatchObject({ rows: 120, accepted: 120, listingsNew: 120, subjectsNew: 120 });
+    expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(120);
+    expect(await itemsOfType(harness.deps.store, 'subject')).toHaveLength(120);
+    const stored = await readCurrentCounters(harness.deps.store);
+    const truth = await recountFromListings(harness.deps.store);
+    expect(truth.mismatchedSubjects).toEqual([]);
+    expect(compareCounts(stored, truth.counts, [COUNTER.listedSubjects])).toEqual([]);
+    expect(stored.get('130102')?.activeListings).toBe(120);
+  });
+});
+
+describe('the same row twice in a file', () => {
+  it('counts a repeated row once, next to the first or far from it', async () => {
+    // Prepare: row 1 repeated at once, row 2 repeated 40 rows later (another write group)
+    const harness = await freshHarness();
+    const rows = courtRows(45);
+    const [one, two] = rows as [string[], string[]];
+    const lines = [[...COURT_HEADER], one, [...one], ...rows.slice(1), [...two]];
+    const key = harness.drop('court', '重复.csv', utf8Csv(lines));
+    // Act
+    await harness.notify(key);
+    // Assess
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    expect(receipt?.counts).toMatchObject({ rows: 47, listingsNew: 45, subjectsNew: 45 });
+    // the repeat next to its first is dropped before writing; the far one finds its listing unchanged
+    expect(receipt?.counts?.duplicateRows).toBeGreaterThanOrEqual(1);
+    expect((receipt?.counts?.duplicateRows ?? 0) + (receipt?.counts?.listingsUnchanged ?? 0)).toBe(2);
+    expect(await getListings(harness.deps.store, makeUscc(1))).toHaveLength(1);
+    expect(await getListings(harness.deps.store, makeUscc(2))).toHaveLength(1);
+    const stored = await readCurrentCounters(harness.deps.store);
+    expect(stored.get('130102')).toMatchObject({ listedSubjects: 45, activeListings: 45 });
+    const truth = await recountFromListings(harness.deps.store);
+    expect(compareCounts(stored, truth.counts, COUNTED.slice(0, 2))).toEqual([]);
+  });
+});
