@@ -6,7 +6,10 @@ import type { DistrictSource, Listing, ListType, Subject, SubjectFlags } from '.
 
 /** The new state a change wants. */
 export interface ChangePlan {
-  readonly subject: Omit<Subject, 'activeListings' | 'version' | 'createdAt' | 'updatedAt'>;
+  readonly subject: Omit<
+    Subject,
+    'activeListings' | 'activeByListType' | 'version' | 'createdAt' | 'updatedAt'
+  >;
   readonly listing?: Omit<Listing, 'createdAt' | 'updatedAt'>;
   /** The exit reason, when the change may end the subject's last listing. */
   readonly exitReason?: string;
@@ -203,6 +206,7 @@ export function planRegistryUpdate(
     report(moved ? 'moved' : 'updated');
     const {
       activeListings: _count,
+      activeByListType: _byType,
       version: _version,
       createdAt: _created,
       updatedAt: _updated,

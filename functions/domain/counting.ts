@@ -9,6 +9,8 @@ export interface CountingState {
   readonly district: string;
   /** Listings with status active or exit-pending. */
   readonly activeListings: number;
+  /** The same, by list type. */
+  readonly activeByListType?: Partial<Record<string, number>>;
 }
 
 export interface CounterDelta {
@@ -62,6 +64,27 @@ export function subjectDeltas(
   const counters: CounterDelta[] = [];
   const flows: FlowDelta[] = [];
   const sameDistrict = before !== undefined && before.district === after.district;
+
+  // Active listings leave the old state's district and arrive in the new one's; where the district is
+  // the same, groupByDistrict nets the two out to the change.
+  for (const [state, sign] of [
+    [before, -1],
+    [after, 1],
+  ] as const) {
+    if (state === undefined) continue;
+    if (state.activeListings !== 0) {
+      counters.push({
+        district: state.district,
+        attribute: COUNTER.activeListings,
+        delta: sign * state.activeListings,
+      });
+    }
+    for (const [listType, count] of Object.entries(state.activeByListType ?? {})) {
+      if (count !== undefined && count !== 0) {
+        counters.push({ district: state.district, attribute: `active_${listType}`, delta: sign * count });
+      }
+    }
+  }
 
   if (listedBefore && !(listedAfter && sameDistrict)) {
     counters.push(

@@ -63,6 +63,11 @@ export interface Subject {
   readonly flags: SubjectFlags;
   /** Number of listings with status active or exit-pending: the subject counts as listed while > 0. */
   readonly activeListings: number;
+  /**
+   * The same count by list type, so that a move between districts can move the district's
+   * per-list-type counters without reading every listing.
+   */
+  readonly activeByListType?: Partial<Record<ListType, number>>;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;

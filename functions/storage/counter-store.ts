@@ -105,6 +105,9 @@ export async function recountFromListings(deps: Pick<StoreDeps, 'client' | 'tabl
     if (actual > 0) {
       bump(counts, subject.district, COUNTER.listedSubjects);
       bump(counts, subject.district, COUNTER.listedByPrefix(usccPrefix(uscc)));
+      const entry = counts.get(subject.district) ?? {};
+      entry[COUNTER.activeListings] = (entry[COUNTER.activeListings] ?? 0) + actual;
+      counts.set(subject.district, entry);
     }
   }
   return { counts, mismatchedSubjects };

@@ -191,7 +191,6 @@ export function planSubjectWrites(
   const listings = new Map<string, StoredListing>(storedListings);
   const touched = new Set<string>();
   const audits: ChangePlan['audit'][] = [];
-  const listingDeltas: Delta[] = [];
   let exitReason: string | undefined;
   let changed = false;
 
@@ -214,19 +213,18 @@ export function planSubjectWrites(
       };
       listings.set(sortKey, next);
       touched.add(sortKey);
-      if (delta !== 0) {
-        listingDeltas.push(
-          { district: plan.subject.district, attribute: 'activeListings', delta },
-          { district: plan.subject.district, attribute: `active_${plan.listing.listType}`, delta },
-        );
-      }
     }
     const activeListings = (current?.activeListings ?? 0) + delta;
+    const activeByListType = { ...(current?.activeByListType ?? {}) };
+    if (delta !== 0 && plan.listing !== undefined) {
+      activeByListType[plan.listing.listType] = (activeByListType[plan.listing.listType] ?? 0) + delta;
+    }
     if (activeListings < 0)
       throw new Error(`subject ${plan.subject.uscc} would have a negative listing count`);
     current = {
       ...plan.subject,
       activeListings,
+      activeByListType,
       version: before?.version ?? 0,
       createdAt: before?.createdAt ?? at,
       updatedAt: at,
@@ -301,7 +299,7 @@ export function planSubjectWrites(
   });
 
   const { counters, flows } = subjectDeltas(subject.uscc, before, subject, exitReason);
-  return { subject, listings: written, actions, counters: [...counters, ...listingDeltas], flows };
+  return { subject, listings: written, actions, counters, flows };
 }
 
 /** The counter and flow updates for deltas of one or more subjects, one update per item. */

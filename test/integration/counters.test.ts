@@ -15,6 +15,7 @@ import { createTestTable } from '../support/dynamo.ts';
 const actor: Actor = { id: 'test', role: 'city', source: 'system' };
 const DISTRICTS = ['130102', '130104', '130105'];
 const ATTRIBUTES = [COUNTER.listedSubjects, COUNTER.listedByPrefix('91'), COUNTER.listedByPrefix('12')];
+const WITH_LISTINGS = [...ATTRIBUTES, COUNTER.activeListings];
 
 function makeUscc(prefix: string, serial: number): string {
   const body = `${prefix}130100${String(serial).padStart(8, '0')}0`;
@@ -119,7 +120,7 @@ describe('district counters', () => {
     const truth = await recountFromListings(deps);
     const fromIndex = await recountListedSubjects(deps);
     expect(truth.mismatchedSubjects).toEqual([]);
-    expect(compareCounts(stored, truth.counts, ATTRIBUTES)).toEqual([]);
+    expect(compareCounts(stored, truth.counts, WITH_LISTINGS)).toEqual([]);
     expect(compareCounts(stored, fromIndex, ATTRIBUTES)).toEqual([]);
     const total = [...stored.values()].reduce((sum, counts) => sum + (counts.listedSubjects ?? 0), 0);
     expect(total).toBeGreaterThan(0);
@@ -136,5 +137,16 @@ describe('district counters', () => {
     // Assess
     expect((after.get('130102')?.listedSubjects ?? 0) - (before.get('130102')?.listedSubjects ?? 0)).toBe(-1);
     expect((after.get('130105')?.listedSubjects ?? 0) - (before.get('130105')?.listedSubjects ?? 0)).toBe(1);
+    // its active listing moves too, and a later exit takes it from the new district
+    expect(
+      (after.get('130105')?.['active_market-violation'] ?? 0) -
+        (before.get('130105')?.['active_market-violation'] ?? 0),
+    ).toBe(1);
+    await exit(deps, uscc, 'market-violation', 'M1');
+    const exited = await readCurrentCounters(deps);
+    expect(exited.get('130105')?.['active_market-violation']).toBe(
+      before.get('130105')?.['active_market-violation'] ?? 0,
+    );
+    expect(exited.get('130102')?.activeListings).toBe((before.get('130102')?.activeListings ?? 0) - 1);
   });
 });
