@@ -75,6 +75,8 @@ export interface GroupResult {
   readonly counts: ImportCounts;
   /** Listings whose facts changed, for triage. */
   readonly changed: readonly ListingRef[];
+  /** Subjects whose registry facts changed (status, flags, district): all their listings want triage. */
+  readonly subjects: readonly string[];
 }
 
 const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
@@ -226,6 +228,7 @@ export async function applyGroup(
   const counters = [];
   const flows = [];
   const changed: ListingRef[] = [];
+  const subjectsChanged: string[] = [];
   const moved: Subject[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = subjects.get(uscc);
@@ -243,6 +246,7 @@ export async function applyGroup(
     flows.push(...writes.flows);
     for (const listing of writes.listings)
       changed.push({ uscc, listType: listing.listType, key: listing.key });
+    if (writes.listings.length === 0) subjectsChanged.push(uscc);
     if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
   }
   actions.push(...counterActions(deps, counters, flows), ...countItems(deps, rows, at));
@@ -254,7 +258,7 @@ export async function applyGroup(
     try {
       await transactWrite(deps.client, actions);
       for (const subject of moved) await syncListingDistricts(deps, subject);
-      return { counts: tally, changed };
+      return { counts: tally, changed, subjects: subjectsChanged };
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
@@ -277,6 +281,7 @@ async function applySubjectBySubject(
   const tally = emptyCounts();
   addCounts(tally, rowCounts);
   const changed: ListingRef[] = [];
+  const subjectsChanged: string[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     let attemptTally = emptyCounts();
     const writes = await changeSubjectWith(deps, uscc, actor, () => {
@@ -300,5 +305,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed };
+  return { counts: tally, changed, subjects: subjectsChanged };
 }

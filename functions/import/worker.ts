@@ -67,10 +67,14 @@ export interface ImportDeps {
   /** Where chunk messages go; without it every chunk runs in this invocation. */
   readonly queue?: WorkQueue;
   readonly settings: ImportSettings;
-  /** Asks for triage of the listings an import changed (the classify job). */
+  /**
+   * Asks for triage (the classify job) of the listings an import changed, and of every listing of the
+   * subjects whose registry facts changed: triage depends on status and flags.
+   */
   readonly requestClassification: (request: {
     importId: string;
     listings: readonly ListingRef[];
+    subjects: readonly string[];
   }) => Promise<void>;
   readonly log: Logger;
 }
@@ -364,6 +368,7 @@ async function writeChunkRows(
 ): Promise<void> {
   const orgCodes = new OrgCodeResolver(deps.store);
   const changed: ListingRef[] = [];
+  const subjects: string[] = [];
   let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
   let buffer: NumberedRow[] = [];
   const flush = async () => {
@@ -388,6 +393,7 @@ async function writeChunkRows(
         index === 0 ? counts : emptyCounts(),
       );
       changed.push(...result.changed);
+      subjects.push(...result.subjects);
       cursor = after;
     }
     buffer = [];
@@ -399,7 +405,9 @@ async function writeChunkRows(
     if (buffer.length >= deps.settings.bufferRows) await flush();
   }
   await flush();
-  if (changed.length > 0) await deps.requestClassification({ importId: record.importId, listings: changed });
+  if (changed.length > 0 || subjects.length > 0) {
+    await deps.requestClassification({ importId: record.importId, listings: changed, subjects });
+  }
 }
 
 async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {

@@ -196,6 +196,8 @@ describe('registry updates', () => {
       flags: { lostContact: true, bankruptcy: true, bankruptcyStage: '破产重整', abnormal: true },
     });
     expect(await getSubject(harness.deps.store, makeUscc(599))).toBeUndefined();
+    // the changed subjects' listings are sent to triage, which depends on status and flags
+    expect(harness.classifiedSubjects.flat().sort()).toEqual([makeUscc(500), makeUscc(501)].sort());
   });
 });
 

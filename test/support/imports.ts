@@ -19,6 +19,8 @@ export interface ImportHarness {
   readonly root: string;
   readonly sent: string[];
   readonly classified: ListingRef[][];
+  /** Subjects whose registry facts changed, per triage request. */
+  readonly classifiedSubjects: string[][];
   /** Puts a file into the drop folder and returns its key. */
   drop(source: string, fileName: string, content: string | Uint8Array): string;
   /** Delivers the S3 notification of a key, as S3 → SQS would (key URL-encoded). */
@@ -58,6 +60,7 @@ export function createImportHarness(
   const root = mkdtempSync(join(tmpdir(), 'drop-'));
   const sent: string[] = [];
   const classified: ListingRef[][] = [];
+  const classifiedSubjects: string[][] = [];
   const queue: WorkQueue = {
     send: async (body) => {
       sent.push(body);
@@ -72,8 +75,9 @@ export function createImportHarness(
     drop: createFileDropStore(root, 'http://127.0.0.1:3000'),
     ...(options.withQueue === true ? { queue } : {}),
     settings: { ...DEFAULT_IMPORT_SETTINGS, ...options.settings },
-    requestClassification: async ({ listings }) => {
+    requestClassification: async ({ listings, subjects }) => {
       classified.push([...listings]);
+      classifiedSubjects.push([...subjects]);
     },
     log: silentLogger,
   };
@@ -82,6 +86,7 @@ export function createImportHarness(
     root,
     sent,
     classified,
+    classifiedSubjects,
     drop(source, fileName, content) {
       const key = `incoming/${source}/${fileName}`;
       mkdirSync(dirname(join(root, key)), { recursive: true });
