@@ -155,8 +155,7 @@ export async function importObject(
     createdAt: now,
   });
   if (TERMINAL.has(record.status)) {
-    // a repeated notification: finish the move if the first delivery could not
-    if (record.key !== undefined && record.key !== object.key) await deps.drop.move(object.key, record.key);
+    await settleFinishedImport(deps, record, object.key);
     return;
   }
   if (record.status === 'held') return;
@@ -174,6 +173,41 @@ export async function importObject(
     return;
   }
   await runImport(deps, { ...record, key: object.key }, { released: false });
+}
+
+/**
+ * A notification for an import that is finished. Either the first delivery's move was interrupted (the
+ * archived copy holds the same bytes: finish the move), or someone PUT another file to a used upload
+ * URL: that file is not imported under the old receipt but set aside in rejected/ with a report.
+ */
+async function settleFinishedImport(
+  deps: ImportDeps,
+  record: ImportRecord,
+  incomingKey: string,
+): Promise<void> {
+  if (record.key === undefined || record.key === incomingKey) return;
+  if ((await deps.drop.head(incomingKey)) === undefined) return;
+  const archived =
+    (await deps.drop.head(record.key)) === undefined ? undefined : await hashOf(deps, record.key);
+  if (archived === undefined || archived === (await hashOf(deps, incomingKey))) {
+    await deps.drop.move(incomingKey, record.key);
+    return;
+  }
+  const stamp = deps.store.clock.now().toISOString().replace(/[:.]/g, '-');
+  const setAside = `rejected/${record.source}/${record.importId}/reupload-${stamp}-${record.fileName}`;
+  await deps.drop.move(incomingKey, setAside);
+  await deps.drop.put(
+    `${setAside}.错误报告.txt`,
+    `文件：${record.fileName}\n导入批次：${record.importId}\n结果：未导入\n原因：该上传地址对应的导入已经结束（${record.status}），同一地址再次上传的文件不会导入，请重新申请上传地址后上传\n`,
+    'text/plain; charset=utf-8',
+  );
+  deps.log.warn('a file was uploaded again to a finished import; set aside', { importId: record.importId });
+}
+
+async function hashOf(deps: ImportDeps, key: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of await deps.drop.read(key)) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 /** Continues a held import the city released. */

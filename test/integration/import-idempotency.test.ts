@@ -3,7 +3,7 @@
  * twice in a file: no duplicate subjects, listings or counts. A worker killed mid-file is in
  * import-kill.test.ts.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COUNTER } from '#domain/counting.ts';
@@ -111,5 +111,47 @@ describe('the same row twice in a file', () => {
     expect(stored.get('130102')).toMatchObject({ listedSubjects: 45, activeListings: 45 });
     const truth = await recountFromListings(harness.deps.store);
     expect(compareCounts(stored, truth.counts, COUNTED.slice(0, 2))).toEqual([]);
+  });
+});
+
+describe('a file put again at the key of a finished import', () => {
+  const importId = '6f1c2a9e-1b2c-4d3e-8f40-123456789abc';
+
+  it('finishes an interrupted move when the bytes are the same', async () => {
+    // Prepare: imported once; then the same bytes reappear in incoming/ (a copy whose delete failed)
+    const harness = await freshHarness();
+    const content = utf8Csv([[...COURT_HEADER], ...courtRows(2)]);
+    const key = harness.drop('court', `${importId}/名单.csv`, content);
+    await harness.notify(key);
+    const before = await domainState(harness);
+    harness.drop('court', `${importId}/名单.csv`, content);
+    // Act
+    await harness.notify(key);
+    // Assess
+    expect(existsSync(join(harness.root, key))).toBe(false);
+    expect(existsSync(join(harness.root, `processed/court/${importId}/名单.csv`))).toBe(true);
+    expect(await domainState(harness)).toEqual(before);
+  });
+
+  it('sets another file aside with a report instead of overwriting the archived one', async () => {
+    // Prepare
+    const harness = await freshHarness();
+    const key = harness.drop('court', `${importId}/名单.csv`, utf8Csv([[...COURT_HEADER], ...courtRows(2)]));
+    await harness.notify(key);
+    const before = await domainState(harness);
+    const receipt = await getImport(harness.deps.store, importId);
+    harness.drop('court', `${importId}/名单.csv`, utf8Csv([[...COURT_HEADER], ...courtRows(3, 700)]));
+    // Act
+    await harness.notify(key, 'etag-2');
+    // Assess: nothing imported, the receipt and the archive untouched, the new file set aside
+    expect(await domainState(harness)).toEqual(before);
+    expect(await getImport(harness.deps.store, importId)).toEqual(receipt);
+    expect(existsSync(join(harness.root, key))).toBe(false);
+    const setAside = readdirSync(join(harness.root, `rejected/court/${importId}`));
+    expect(setAside.some((name) => name.startsWith('reupload-') && name.endsWith('名单.csv'))).toBe(true);
+    const report = setAside.find((name) => name.endsWith('.错误报告.txt')) as string;
+    expect(readFileSync(join(harness.root, `rejected/court/${importId}`, report), 'utf8')).toContain(
+      '重新申请上传地址',
+    );
   });
 });

@@ -283,7 +283,13 @@ export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unk
     if (queue === undefined) throw new Error('no import queue is configured');
     const released = await updateImport(deps.store, record.importId, { status: 'running' }, ['held']);
     if (!released) throw new ConflictError('not-held', `import ${record.importId} is no longer held`);
-    await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
+    try {
+      await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
+    } catch (error) {
+      // not sent: hold it again, so the city can release it again
+      await updateImport(deps.store, record.importId, { status: 'held' }, ['running']);
+      throw error;
+    }
     return { ...record, status: 'running' };
   },
 });
