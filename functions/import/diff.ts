@@ -37,9 +37,17 @@ export function listingKeyOf(listing: { uscc: string; listType: string; key: str
   return `${listing.uscc}#${listing.listType}#${listing.key}`;
 }
 
-/** Active listings within the scope, as stored now. */
-export async function activeListingsInScope(deps: Pick<StoreDeps, 'client' | 'tableName'>, scope: DiffScope) {
-  const found: Listing[] = [];
+/** What the diff needs of a listing. */
+export type ListingRefInScope = Pick<Listing, 'uscc' | 'listType' | 'key'>;
+
+/**
+ * Active listings within the scope, as stored now, page by page: only their keys are read and none is
+ * kept, so a city-wide push of 100 000 listings costs no more memory than one page.
+ */
+export async function* activeListingsInScope(
+  deps: Pick<StoreDeps, 'client' | 'tableName'>,
+  scope: DiffScope,
+): AsyncGenerator<ListingRefInScope[]> {
   const partitions =
     scope.department !== undefined
       ? [{ index: GSI.byOwnerStatus, pk: indexPartitions.listingsOfDepartment(scope.department, 'active') }]
@@ -52,22 +60,28 @@ export async function activeListingsInScope(deps: Pick<StoreDeps, 'client' | 'ta
       TableName: deps.tableName,
       IndexName: index.indexName,
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ProjectionExpression: 'uscc, listType, #key, #status',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#key': 'key', '#status': 'status' },
       ExpressionAttributeValues: { ':pk': pk },
     })) {
-      for (const item of page) {
-        const listing = item as unknown as Listing;
-        if (listing.status !== 'active') continue;
-        if (scope.listType !== undefined && listing.listType !== scope.listType) continue;
-        found.push(listing);
-      }
+      yield page
+        .filter((item) => item.status === 'active')
+        .filter((item) => scope.listType === undefined || item.listType === scope.listType)
+        .map((item) => ({
+          uscc: String(item.uscc),
+          listType: item.listType as ListType,
+          key: String(item.key),
+        }));
     }
   }
-  return found;
 }
 
 /** Flags one listing as missing from this push, unless it was exited meanwhile or flagged already. */
-export async function flagMissing(deps: StoreDeps, listing: Listing, importId: string): Promise<boolean> {
+export async function flagMissing(
+  deps: StoreDeps,
+  listing: ListingRefInScope,
+  importId: string,
+): Promise<boolean> {
   try {
     await deps.client.send(
       new UpdateCommand({

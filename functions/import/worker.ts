@@ -9,7 +9,13 @@ import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import { applyGroup, type ChunkCursor, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
-import { activeListingsInScope, diffScope, flagMissing, listingKeyOf } from './diff.ts';
+import {
+  activeListingsInScope,
+  diffScope,
+  flagMissing,
+  type ListingRefInScope,
+  listingKeyOf,
+} from './diff.ts';
 import type { DropStore } from './drop-store.ts';
 import { planGroups } from './grouping.ts';
 import {
@@ -359,16 +365,25 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
   return { rows, seen, ...(listType === undefined ? {} : { listType }) };
 }
 
-async function computeDiff(deps: ImportDeps, record: ImportRecord, seen: ReadonlySet<string>) {
+/** Counts the scope's active listings and those the file lacks; `onMissing` sees each of the latter. */
+async function computeDiff(
+  deps: ImportDeps,
+  record: ImportRecord,
+  seen: ReadonlySet<string>,
+  onMissing: (listing: ListingRefInScope) => Promise<void> = async () => undefined,
+) {
   const scope = diffScope(record.source, record.createdBy?.department);
-  const active = await activeListingsInScope(deps.store, scope);
-  const missing = active.filter((listing) => !seen.has(listingKeyOf(listing)));
-  return {
-    scope: scope.label,
-    activeBefore: active.length,
-    missing: missing.length,
-    missingListings: missing,
-  };
+  let activeBefore = 0;
+  let missing = 0;
+  for await (const page of activeListingsInScope(deps.store, scope)) {
+    activeBefore += page.length;
+    for (const listing of page) {
+      if (seen.has(listingKeyOf(listing))) continue;
+      missing++;
+      await onMissing(listing);
+    }
+  }
+  return { scope: scope.label, activeBefore, missing };
 }
 
 /** Writes the rows of one chunk from its checkpoint on, group by group. */
@@ -451,10 +466,10 @@ async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
   let diff = current.diff;
   if (FULL_PUSH_SOURCES.includes(record.source)) {
     const { seen } = await scanFile(deps, current);
-    const result = await computeDiff(deps, current, seen);
     let flagged = 0;
-    for (const listing of result.missingListings)
+    const result = await computeDiff(deps, current, seen, async (listing) => {
       if (await flagMissing(deps.store, listing, record.importId)) flagged++;
+    });
     counts.listingsMissing = result.missing;
     counts.itemsWritten += flagged;
     const activeBefore = diff?.activeBefore ?? result.activeBefore;
