@@ -44,6 +44,7 @@ export const listingSchema = z
     actions: z.array(z.unknown()).optional(),
     missingFromPush: z.object({ importId: z.string(), at: z.string() }).optional(),
     source: z.string(),
+    importId: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

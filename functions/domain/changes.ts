@@ -36,6 +36,8 @@ export interface ListingFacts {
   readonly obligation?: string;
   readonly performance?: string;
   readonly source: string;
+  /** The import that carried these facts, when an import did. */
+  readonly importId?: string;
 }
 
 export type RecordOutcome = 'new' | 'unchanged' | 'updated' | 'revived' | 'exited-reappeared';

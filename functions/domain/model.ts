@@ -107,6 +107,8 @@ export interface Listing {
   readonly classification?: Classification;
   readonly missingFromPush?: { readonly importId: string; readonly at: string };
   readonly source: string;
+  /** The last import that changed the listing's facts. */
+  readonly importId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

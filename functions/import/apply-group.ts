@@ -16,7 +16,7 @@ import {
   type SubjectFacts,
 } from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
-import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
+import { batchGetAll, batchPutAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
 import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
   type Actor,
@@ -77,6 +77,8 @@ export interface GroupResult {
   readonly changed: readonly ListingRef[];
   /** Subjects whose registry facts changed (status, flags, district): all their listings want triage. */
   readonly subjects: readonly string[];
+  /** Nothing the group touched existed before: the next group may assume the same. */
+  readonly allNew: boolean;
 }
 
 const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
@@ -183,6 +185,7 @@ export async function applyGroup(
   position: ChunkPosition,
   rows: readonly ReadyRow[],
   rowCounts: Partial<ImportCounts>,
+  options: { assumeNew?: boolean } = {},
 ): Promise<GroupResult> {
   const bySubject = new Map<string, ReadyRow[]>();
   for (const row of rows) {
@@ -198,15 +201,20 @@ export async function applyGroup(
     if (row.kind === 'listing')
       refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
   }
-  const stored = await batchGetAll(
-    deps.client,
-    deps.tableName,
-    [
-      ...[...bySubject.keys()].map((uscc) => keys.subject(uscc)),
-      ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
-    ],
-    { ConsistentRead: true },
-  );
+  // A group of listing rows only may be written on the assumption that all of it is new (the common
+  // case of a first push): no reads, and the transaction's not-exists conditions check the assumption.
+  const optimistic = options.assumeNew === true && rows.every((row) => row.kind === 'listing');
+  const stored = optimistic
+    ? []
+    : await batchGetAll(
+        deps.client,
+        deps.tableName,
+        [
+          ...[...bySubject.keys()].map((uscc) => keys.subject(uscc)),
+          ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
+        ],
+        { ConsistentRead: true },
+      );
   const subjects = new Map<string, Subject>();
   const listings = new Map<string, Map<string, Listing & { version?: number }>>();
   for (const item of stored) {
@@ -230,6 +238,7 @@ export async function applyGroup(
   const changed: ListingRef[] = [];
   const subjectsChanged: string[] = [];
   const moved: Subject[] = [];
+  const audits: Record<string, unknown>[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = subjects.get(uscc);
     const writes = planSubjectWrites(
@@ -242,6 +251,7 @@ export async function applyGroup(
     if (writes === undefined) continue;
     if (before === undefined) tally.subjectsNew += 1;
     actions.push(...writes.actions);
+    audits.push(writes.audit.Put?.Item as Record<string, unknown>);
     counters.push(...writes.counters);
     flows.push(...writes.flows);
     for (const listing of writes.listings)
@@ -251,18 +261,25 @@ export async function applyGroup(
   }
   actions.push(...counterActions(deps, counters, flows), ...countItems(deps, rows, at));
   tally.enterpriseCounts += rows.filter((row) => row.kind === 'count').length;
-  tally.itemsWritten += actions.length + 1;
+  tally.itemsWritten += actions.length + 1 + audits.length;
   actions.push(chunkUpdate(deps, position, tally));
+  const allNew = stored.length === 0;
 
   if (actions.length <= TRANSACT_LIMIT) {
     try {
       await transactWrite(deps.client, actions);
+      // The audit entries follow the commit in batches (a transaction costs about twice a batch per
+      // item). Written after, never before: a crash in between loses at most this group's entries, it
+      // never records a change that did not happen; the listings keep the import's id regardless.
+      await batchPutAll(deps.client, deps.tableName, audits);
       for (const subject of moved) await syncListingDistricts(deps, subject);
-      return { counts: tally, changed, subjects: subjectsChanged };
+      return { counts: tally, changed, subjects: subjectsChanged, allNew };
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
         throw new ChunkTakenOverError(position.importId, position.chunk);
+      // the assumption failed: something existed already; plan again from what is stored
+      if (optimistic) return applyGroup(deps, actor, position, rows, rowCounts);
     }
   }
   return applySubjectBySubject(deps, actor, position, rows, bySubject, rowCounts, at);
@@ -291,7 +308,7 @@ async function applySubjectBySubject(
     addCounts(tally, attemptTally);
     if (writes === undefined) continue;
     if (writes.subject.version === 1) tally.subjectsNew += 1;
-    tally.itemsWritten += writes.actions.length;
+    tally.itemsWritten += writes.actions.length + 1;
     for (const listing of writes.listings)
       changed.push({ uscc, listType: listing.listType, key: listing.key });
   }
@@ -305,5 +322,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed, subjects: subjectsChanged };
+  return { counts: tally, changed, subjects: subjectsChanged, allNew: false };
 }

@@ -36,7 +36,11 @@ export class OrgCodeResolver {
 }
 
 /** Reads a buffer's rows: what can be written, the counts so far, and the errors to report. */
-export async function prepareRows(group: readonly NumberedRow[], orgCodes: OrgCodeResolver) {
+export async function prepareRows(
+  group: readonly NumberedRow[],
+  orgCodes: OrgCodeResolver,
+  importId: string,
+) {
   const counts = emptyCounts();
   const errors: RowError[] = [];
   const ready: ReadyRow[] = [];
@@ -100,7 +104,11 @@ export async function prepareRows(group: readonly NumberedRow[], orgCodes: OrgCo
     }
     seenInGroup.add(naturalKey);
     if (outcome.subject.districtSource === 'unassigned') counts.unassigned += 1;
-    ready.push({ kind: 'listing', subject: { uscc, ...outcome.subject }, listing: outcome.listing });
+    ready.push({
+      kind: 'listing',
+      subject: { uscc, ...outcome.subject },
+      listing: { ...outcome.listing, importId },
+    });
   }
   return { ready, counts, errors };
 }

@@ -419,11 +419,13 @@ async function writeChunkRows(
   const changed: ListingRef[] = [];
   const subjects: string[] = [];
   let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
+  // a group finding nothing stored lets the next one skip its reads (checked by the transaction)
+  let assumeNew = false;
   let buffer: NumberedRow[] = [];
   const flush = async () => {
     if (buffer.length === 0) return;
     const last = (buffer[buffer.length - 1] as NumberedRow).ordinal;
-    const { ready, counts, errors } = await prepareRows(buffer, orgCodes);
+    const { ready, counts, errors } = await prepareRows(buffer, orgCodes, record.importId);
     await writeRowErrors(deps.store, record.importId, errors);
     counts.itemsWritten += errors.length;
     const groups = planGroups(ready);
@@ -440,7 +442,9 @@ async function writeChunkRows(
         groups[index] as ReadyRow[],
         // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
         index === 0 ? counts : emptyCounts(),
+        { assumeNew },
       );
+      assumeNew = result.allNew;
       changed.push(...result.changed);
       subjects.push(...result.subjects);
       cursor = after;

@@ -169,7 +169,10 @@ function listingSortKey(ref: { listType: string; key: string }): string {
 export interface SubjectWrites {
   readonly subject: Subject;
   readonly listings: readonly Listing[];
+  /** The subject's and its listings' puts, conditioned on the versions read. */
   readonly actions: TransactItems;
+  /** The audit entry of the changes: in the same transaction, or written right after it. */
+  readonly audit: TransactItems[number];
   readonly counters: readonly Delta[];
   readonly flows: readonly Delta[];
 }
@@ -272,7 +275,7 @@ export function planSubjectWrites(
   const month = shanghaiMonth(now);
   const auditId = randomUUID();
   const [firstAudit] = audits;
-  actions.push({
+  const audit = {
     Put: {
       TableName: deps.tableName,
       Item: {
@@ -296,10 +299,10 @@ export function planSubjectWrites(
         after: summarize(subject, written.length === 1 ? written[0] : undefined),
       },
     },
-  });
+  };
 
   const { counters, flows } = subjectDeltas(subject.uscc, before, subject, exitReason);
-  return { subject, listings: written, actions, counters, flows };
+  return { subject, listings: written, actions, audit, counters, flows };
 }
 
 /** The counter and flow updates for deltas of one or more subjects, one update per item. */
@@ -354,7 +357,7 @@ export async function changeSubjectWith(
     const extra = extraActions();
     if (writes === undefined && extra.length === 0) return undefined;
     const actions = [
-      ...(writes?.actions ?? []),
+      ...(writes === undefined ? [] : [...writes.actions, writes.audit]),
       ...(writes === undefined ? [] : counterActions(deps, writes.counters, writes.flows)),
       ...extra,
     ];

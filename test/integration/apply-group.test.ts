@@ -1,0 +1,104 @@
+/**
+ * One write group: read-then-plan, the optimistic path that skips the reads when the previous group
+ * found nothing stored, and the retry from what is stored when that assumption fails.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COUNTER } from '#domain/counting.ts';
+import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
+import { getSubject, type StoreDeps } from '#storage/subject-store.ts';
+import { applyGroup, type ReadyRow } from '../../functions/import/apply-group.ts';
+import { createChunks, getChunk } from '../../functions/import/import-store.ts';
+import { emptyCounts } from '../../functions/import/model.ts';
+import { createTestTable } from '../support/dynamo.ts';
+import { makeUscc } from '../support/files.ts';
+
+const actor = { id: 'test', role: 'system', source: 'import' } as const;
+let deps: StoreDeps;
+
+function listingRow(serial: number, caseNo: string): ReadyRow {
+  return {
+    kind: 'listing',
+    subject: {
+      uscc: makeUscc(serial),
+      name: `测试公司${serial}`,
+      district: '130102',
+      districtSource: 'column',
+    },
+    listing: { listType: 'court-debtor', key: caseNo, caseNo, department: '长安区人民法院', source: 'court' },
+  };
+}
+
+beforeAll(async () => {
+  const table = await createTestTable('apply-group');
+  deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
+});
+
+describe('applyGroup', () => {
+  it('assumes new, fails on a subject that exists, and writes the group again from what is stored', async () => {
+    // Prepare: subject 1 is listed already; a chunk at its start
+    await createChunks(deps, 'imp-1', [{ fromRow: 0, toRow: 99 }]);
+    await applyGroup(
+      deps,
+      actor,
+      {
+        importId: 'imp-1',
+        chunk: 0,
+        before: { checkpoint: -1, groupsDone: 0 },
+        after: { checkpoint: -1, groupsDone: 1 },
+      },
+      [listingRow(1, 'A-1')],
+      emptyCounts(),
+    );
+    const rows = [listingRow(1, 'A-2'), listingRow(2, 'B-1'), listingRow(3, 'C-1')];
+
+    // Act: the optimistic write of three rows, one of whose subjects exists
+    const result = await applyGroup(
+      deps,
+      actor,
+      {
+        importId: 'imp-1',
+        chunk: 0,
+        before: { checkpoint: -1, groupsDone: 1 },
+        after: { checkpoint: 3, groupsDone: 0 },
+      },
+      rows,
+      { rows: 3 },
+      { assumeNew: true },
+    );
+
+    // Assess: all three listings, two new subjects, counts equal a recount, checkpoint moved once
+    expect(result.allNew).toBe(false);
+    expect(result.counts).toMatchObject({ rows: 3, listingsNew: 3, subjectsNew: 2 });
+    expect((await getSubject(deps, makeUscc(1)))?.activeListings).toBe(2);
+    const truth = await recountFromListings(deps);
+    expect(
+      compareCounts(await readCurrentCounters(deps), truth.counts, [
+        COUNTER.listedSubjects,
+        COUNTER.activeListings,
+      ]),
+    ).toEqual([]);
+    expect(await getChunk(deps, 'imp-1', 0)).toMatchObject({
+      checkpoint: 3,
+      groupsDone: 0,
+      counts: { listingsNew: 4 },
+    });
+  });
+
+  it('reports a group whose subjects were all new, so the next may skip its reads', async () => {
+    await createChunks(deps, 'imp-2', [{ fromRow: 0, toRow: 9 }]);
+    const result = await applyGroup(
+      deps,
+      actor,
+      {
+        importId: 'imp-2',
+        chunk: 0,
+        before: { checkpoint: -1, groupsDone: 0 },
+        after: { checkpoint: 1, groupsDone: 0 },
+      },
+      [listingRow(50, 'X-1'), listingRow(51, 'X-2')],
+      { rows: 2 },
+    );
+    expect(result.allNew).toBe(true);
+    expect(result.counts.subjectsNew).toBe(2);
+  });
+});
