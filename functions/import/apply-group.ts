@@ -16,7 +16,7 @@ import {
   type SubjectFacts,
 } from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
-import { batchGetAll, batchPutAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
+import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
 import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
   type Actor,
@@ -79,6 +79,12 @@ export interface GroupResult {
   readonly subjects: readonly string[];
   /** Nothing the group touched existed before: the next group may assume the same. */
   readonly allNew: boolean;
+  /**
+   * Audit entries of the committed changes, for the caller to write in full batches (a transaction
+   * costs about twice a batch per item). Written after the commit, never before: a crash in between
+   * loses entries, it never records a change that did not happen; listings keep the import's id.
+   */
+  readonly audits: readonly Record<string, unknown>[];
 }
 
 const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
@@ -268,12 +274,8 @@ export async function applyGroup(
   if (actions.length <= TRANSACT_LIMIT) {
     try {
       await transactWrite(deps.client, actions);
-      // The audit entries follow the commit in batches (a transaction costs about twice a batch per
-      // item). Written after, never before: a crash in between loses at most this group's entries, it
-      // never records a change that did not happen; the listings keep the import's id regardless.
-      await batchPutAll(deps.client, deps.tableName, audits);
       for (const subject of moved) await syncListingDistricts(deps, subject);
-      return { counts: tally, changed, subjects: subjectsChanged, allNew };
+      return { counts: tally, changed, subjects: subjectsChanged, allNew, audits };
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
@@ -322,5 +324,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed, subjects: subjectsChanged, allNew: false };
+  return { counts: tally, changed, subjects: subjectsChanged, allNew: false, audits: [] };
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
+import { BATCH_WRITE_LIMIT, batchPutAll } from '#storage/batch.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import { applyGroup, type ChunkCursor, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
 import {
@@ -91,6 +92,8 @@ export type ImportMessage =
   | { readonly kind: 'import-release'; readonly importId: string };
 
 const ACTOR: Actor = { id: 'import-worker', role: 'system', source: 'import' };
+/** Pending audit entries that trigger a write (in full BatchWriteItem requests of 25). */
+const AUDIT_BATCH = 100;
 const TERMINAL = new Set(['succeeded', 'rejected', 'duplicate']);
 
 export interface IncomingKey {
@@ -421,6 +424,13 @@ async function writeChunkRows(
   let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
   // a group finding nothing stored lets the next one skip its reads (checked by the transaction)
   let assumeNew = false;
+  const audits: Record<string, unknown>[] = [];
+  /** Writes the pending audit entries: all of them, or (`fullBatchesOnly`) as many as fill batches of 25. */
+  const writeAudits = async (fullBatchesOnly: boolean) => {
+    const count = fullBatchesOnly ? audits.length - (audits.length % BATCH_WRITE_LIMIT) : audits.length;
+    if (count === 0 || (fullBatchesOnly && audits.length < AUDIT_BATCH)) return;
+    await batchPutAll(deps.store.client, deps.store.tableName, audits.splice(0, count));
+  };
   let buffer: NumberedRow[] = [];
   const flush = async () => {
     if (buffer.length === 0) return;
@@ -445,11 +455,14 @@ async function writeChunkRows(
         { assumeNew },
       );
       assumeNew = result.allNew;
+      audits.push(...result.audits);
+      await writeAudits(true);
       changed.push(...result.changed);
       subjects.push(...result.subjects);
       cursor = after;
     }
     buffer = [];
+    await writeAudits(false);
   };
   for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
     if (numbered.ordinal <= cursor.checkpoint || numbered.ordinal < start.fromRow) continue;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#storage/keys.ts';
-import { getListings, getSubject } from '#storage/subject-store.ts';
+import { getAudit, getListings, getSubject } from '#storage/subject-store.ts';
 import { getImport } from '../../functions/import/import-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, makeUscc, utf8Csv, xlsxFile } from '../support/files.ts';
@@ -87,7 +87,14 @@ describe('department lists dropped into their source folder', () => {
         status: 'active',
         district: '130102',
         source,
+        importId,
       });
+      // each new subject's history records the import
+      const audits = (await getAudit(harness.deps.store, makeUscc(serial))) as {
+        action?: string;
+        source?: string;
+      }[];
+      expect(audits).toEqual([expect.objectContaining({ action: 'listing-recorded', source: 'import' })]);
       expect(existsSync(join(harness.root, key))).toBe(false);
       expect(existsSync(join(harness.root, `processed/${source}/${importId}/${source}名单.csv`))).toBe(true);
       expect(harness.classified.flat()).toHaveLength(3);
