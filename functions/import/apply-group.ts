@@ -77,8 +77,11 @@ export interface GroupResult {
   readonly changed: readonly ListingRef[];
   /** Subjects whose registry facts changed (status, flags, district): all their listings want triage. */
   readonly subjects: readonly string[];
-  /** Nothing the group touched existed before: the next group may assume the same. */
-  readonly allNew: boolean;
+  /**
+   * The group met subjects or listings stored before this import: the next group should read
+   * everything rather than assume its unknown subjects new.
+   */
+  readonly foundExisting: boolean;
   /**
    * Audit entries of the committed changes, for the caller to write in full batches (a transaction
    * costs about twice a batch per item). Written after the commit, never before: a crash in between
@@ -191,7 +194,12 @@ export async function applyGroup(
   position: ChunkPosition,
   rows: readonly ReadyRow[],
   rowCounts: Partial<ImportCounts>,
-  options: { assumeNew?: boolean } = {},
+  options: {
+    /** Subjects this import has written already. */
+    readonly written?: ReadonlySet<string>;
+    /** Assume subjects not in `written` are new and skip reading them. */
+    readonly optimistic?: boolean;
+  } = {},
 ): Promise<GroupResult> {
   const bySubject = new Map<string, ReadyRow[]>();
   for (const row of rows) {
@@ -207,20 +215,27 @@ export async function applyGroup(
     if (row.kind === 'listing')
       refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
   }
-  // A group of listing rows only may be written on the assumption that all of it is new (the common
-  // case of a first push): no reads, and the transaction's not-exists conditions check the assumption.
-  const optimistic = options.assumeNew === true && rows.every((row) => row.kind === 'listing');
-  const stored = optimistic
-    ? []
-    : await batchGetAll(
-        deps.client,
-        deps.tableName,
-        [
-          ...[...bySubject.keys()].map((uscc) => keys.subject(uscc)),
-          ...refs.map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
-        ],
-        { ConsistentRead: true },
-      );
+  // Optimistic: a group of listing rows only may assume that subjects this import has not written yet
+  // are new (the common case of a first push) and read only the others; the transaction's not-exists
+  // conditions check the assumption, and a failed check plans the group again from full reads.
+  const known = options.written ?? new Set<string>();
+  const optimistic = options.optimistic === true && rows.every((row) => row.kind === 'listing');
+  const toRead = optimistic ? [...bySubject.keys()].filter((uscc) => known.has(uscc)) : [...bySubject.keys()];
+  const readSet = new Set(toRead);
+  const stored =
+    toRead.length === 0
+      ? []
+      : await batchGetAll(
+          deps.client,
+          deps.tableName,
+          [
+            ...toRead.map((uscc) => keys.subject(uscc)),
+            ...refs
+              .filter((ref) => readSet.has(ref.uscc))
+              .map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
+          ],
+          { ConsistentRead: true },
+        );
   const subjects = new Map<string, Subject>();
   const listings = new Map<string, Map<string, Listing & { version?: number }>>();
   for (const item of stored) {
@@ -269,19 +284,19 @@ export async function applyGroup(
   tally.enterpriseCounts += rows.filter((row) => row.kind === 'count').length;
   tally.itemsWritten += actions.length + 1 + audits.length;
   actions.push(chunkUpdate(deps, position, tally));
-  const allNew = stored.length === 0;
+  const foundExisting = stored.some((item) => !known.has(String(item.uscc)));
 
   if (actions.length <= TRANSACT_LIMIT) {
     try {
       await transactWrite(deps.client, actions);
       for (const subject of moved) await syncListingDistricts(deps, subject);
-      return { counts: tally, changed, subjects: subjectsChanged, allNew, audits };
+      return { counts: tally, changed, subjects: subjectsChanged, foundExisting, audits };
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
         throw new ChunkTakenOverError(position.importId, position.chunk);
       // the assumption failed: something existed already; plan again from what is stored
-      if (optimistic) return applyGroup(deps, actor, position, rows, rowCounts);
+      if (optimistic) return applyGroup(deps, actor, position, rows, rowCounts, { written: known });
     }
   }
   return applySubjectBySubject(deps, actor, position, rows, bySubject, rowCounts, at);
@@ -324,5 +339,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed, subjects: subjectsChanged, allNew: false, audits: [] };
+  return { counts: tally, changed, subjects: subjectsChanged, foundExisting: true, audits: [] };
 }

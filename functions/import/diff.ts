@@ -3,6 +3,7 @@
  * active and absent from the file are flagged `missing-from-push` for their designating department.
  * The import never ends them; only an exit does.
  */
+import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DISTRICTS } from '#domain/district.ts';
 import { LIST_TYPE_LABELS, type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
@@ -33,8 +34,14 @@ export function diffScope(source: ImportSource, department: string | undefined):
   };
 }
 
+/**
+ * A listing's natural key as a short digest: a push of 100 000 listings keeps one per listing in
+ * memory, and a digest of 27 one-byte characters costs a fraction of the joined Chinese text.
+ */
 export function listingKeyOf(listing: { uscc: string; listType: string; key: string }): string {
-  return `${listing.uscc}#${listing.listType}#${listing.key}`;
+  return createHash('sha1')
+    .update(`${listing.uscc}\u0000${listing.listType}\u0000${listing.key}`)
+    .digest('base64');
 }
 
 /** What the diff needs of a listing. */

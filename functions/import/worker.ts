@@ -237,6 +237,9 @@ async function runImport(
   const log = deps.log.child({ importId: record.importId, source: record.source });
 
   const existing = await getChunks(deps.store, record.importId);
+  // the listing keys the file carries, kept from the scan so that finishing in this invocation
+  // need not read the file a third time
+  let seen: ReadonlySet<string> | undefined;
   if (existing.length === 0) {
     let sha256: string;
     let scan: ScanResult;
@@ -290,6 +293,7 @@ async function runImport(
       }
       await updateImport(deps.store, record.importId, { diff });
     }
+    seen = scan.seen;
     const ranges = splitRanges(scan.rows, deps.settings.chunkRows);
     await createChunks(deps.store, record.importId, ranges);
     await updateImport(deps.store, record.importId, { chunks: ranges.length });
@@ -306,7 +310,7 @@ async function runImport(
     log.info('file split into chunks', { chunks: chunks.length });
     return;
   }
-  for (const chunk of chunks) await processChunk(deps, record.importId, chunk.chunk);
+  for (const chunk of chunks) await processChunk(deps, record.importId, chunk.chunk, seen);
 }
 
 /** Ranges of row ordinals, one per chunk; a file with no data rows still has one (empty) chunk. */
@@ -390,7 +394,12 @@ async function computeDiff(
 }
 
 /** Writes the rows of one chunk from its checkpoint on, group by group. */
-export async function processChunk(deps: ImportDeps, importId: string, chunkNumber: number): Promise<void> {
+export async function processChunk(
+  deps: ImportDeps,
+  importId: string,
+  chunkNumber: number,
+  seen?: ReadonlySet<string>,
+): Promise<void> {
   const record = await getImport(deps.store, importId);
   const chunk = await getChunk(deps.store, importId, chunkNumber);
   if (record === undefined || chunk === undefined || record.key === undefined) return;
@@ -409,7 +418,7 @@ export async function processChunk(deps: ImportDeps, importId: string, chunkNumb
     await markChunkDone(deps.store, importId, chunkNumber);
   }
   const chunks = await getChunks(deps.store, importId);
-  if (chunks.every((candidate) => candidate.done)) await finalize(deps, record);
+  if (chunks.every((candidate) => candidate.done)) await finalize(deps, record, seen);
 }
 
 async function writeChunkRows(
@@ -422,8 +431,10 @@ async function writeChunkRows(
   const changed: ListingRef[] = [];
   const subjects: string[] = [];
   let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
-  // a group finding nothing stored lets the next one skip its reads (checked by the transaction)
-  let assumeNew = false;
+  // While groups find nothing stored before this import, the next reads only the subjects this import
+  // wrote and assumes the rest new (checked by the transaction's conditions).
+  const written = new Set<string>();
+  let optimistic = false;
   const audits: Record<string, unknown>[] = [];
   /** Writes the pending audit entries: all of them, or (`fullBatchesOnly`) as many as fill batches of 25. */
   const writeAudits = async (fullBatchesOnly: boolean) => {
@@ -452,9 +463,13 @@ async function writeChunkRows(
         groups[index] as ReadyRow[],
         // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
         index === 0 ? counts : emptyCounts(),
-        { assumeNew },
+        { written, optimistic },
       );
-      assumeNew = result.allNew;
+      optimistic = !result.foundExisting;
+      for (const row of groups[index] as ReadyRow[]) {
+        if (row.kind === 'listing') written.add(row.subject.uscc);
+        else if (row.kind === 'registry') written.add(row.uscc);
+      }
       audits.push(...result.audits);
       await writeAudits(true);
       changed.push(...result.changed);
@@ -476,13 +491,17 @@ async function writeChunkRows(
   }
 }
 
-async function finalize(deps: ImportDeps, record: ImportRecord): Promise<void> {
+async function finalize(
+  deps: ImportDeps,
+  record: ImportRecord,
+  scanned?: ReadonlySet<string>,
+): Promise<void> {
   const current = await getImport(deps.store, record.importId);
   if (current === undefined || current.status !== 'running') return;
   const counts: ImportCounts = sumCounts(await getChunks(deps.store, record.importId));
   let diff = current.diff;
   if (FULL_PUSH_SOURCES.includes(record.source)) {
-    const { seen } = await scanFile(deps, current);
+    const seen = scanned ?? (await scanFile(deps, current)).seen;
     let flagged = 0;
     const result = await computeDiff(deps, current, seen, async (listing) => {
       if (await flagMissing(deps.store, listing, record.importId)) flagged++;

@@ -1,6 +1,6 @@
 /**
- * One write group: read-then-plan, the optimistic path that skips the reads when the previous group
- * found nothing stored, and the retry from what is stored when that assumption fails.
+ * One write group: read-then-plan, the optimistic path that reads only the subjects this import wrote
+ * when the previous group found nothing older, and the retry from full reads when that assumption fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER } from '#domain/counting.ts';
@@ -63,11 +63,11 @@ describe('applyGroup', () => {
       },
       rows,
       { rows: 3 },
-      { assumeNew: true },
+      { written: new Set<string>(), optimistic: true },
     );
 
     // Assess: all three listings, two new subjects, counts equal a recount, checkpoint moved once
-    expect(result.allNew).toBe(false);
+    expect(result.foundExisting).toBe(true);
     expect(result.counts).toMatchObject({ rows: 3, listingsNew: 3, subjectsNew: 2 });
     expect((await getSubject(deps, makeUscc(1)))?.activeListings).toBe(2);
     const truth = await recountFromListings(deps);
@@ -98,7 +98,7 @@ describe('applyGroup', () => {
       [listingRow(50, 'X-1'), listingRow(51, 'X-2')],
       { rows: 2 },
     );
-    expect(result.allNew).toBe(true);
+    expect(result.foundExisting).toBe(false);
     expect(result.counts.subjectsNew).toBe(2);
   });
 });
