@@ -1,0 +1,33 @@
+/**
+ * Runs a bench script in a Node process of its own (the same pinned Node, with tsx as loader) and
+ * returns the JSON it prints as its last stdout line. Its stderr passes through as progress.
+ */
+import { spawn } from 'node:child_process';
+
+export async function runChild<T>(
+  cwd: string,
+  script: string,
+  args: readonly string[],
+  nodeOptions: readonly string[] = [],
+): Promise<T> {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    stdout += text;
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  });
+  if (code !== 0) throw new Error(`${script} failed (${signal ?? `exit code ${code}`})`);
+  const last = stdout.trimEnd().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${script} printed no result: ${stdout.slice(-500)}`);
+  }
+}

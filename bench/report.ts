@@ -1,0 +1,80 @@
+/**
+ * The benchmark's figures against the budgets of DESIGN.md section 6, and the lines that say where the
+ * import's time and memory went.
+ */
+import type { BatchWriteChildResult } from './batchwrite-child.ts';
+import type { ImportChildResult } from './import-child.ts';
+
+export const BUDGET_IMPORT_VS_BATCHWRITE = 0.6;
+export const BUDGET_PEAK_RSS_MB = 256;
+
+/** The passes a push's import makes over its file, in order. */
+const PASS_NAMES = ['hash', 'scan', 'write', 'final scan'];
+
+export const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** The figures the budget speaks of, in the order they are printed, ending with the verdict. */
+export function figures(imported: ImportChildResult, baseline: BatchWriteChildResult) {
+  const importItemsPerS = imported.counts.itemsWritten / imported.seconds;
+  const batchWriteItemsPerS = baseline.items / baseline.seconds;
+  const ratio = round(importItemsPerS / batchWriteItemsPerS, 2);
+  const rssMb = round(imported.maxRssKb / 1024, 1);
+  const over: string[] = [];
+  if (ratio < BUDGET_IMPORT_VS_BATCHWRITE)
+    over.push(`import_vs_batchwrite ${ratio} < ${BUDGET_IMPORT_VS_BATCHWRITE}`);
+  if (rssMb > BUDGET_PEAK_RSS_MB) over.push(`import_peak_rss_mb ${rssMb} > ${BUDGET_PEAK_RSS_MB}`);
+  return {
+    import_rows: imported.counts.rows,
+    import_items_written: imported.counts.itemsWritten,
+    import_seconds: round(imported.seconds, 2),
+    import_rows_per_s: Math.round(imported.counts.rows / imported.seconds),
+    import_items_per_s: Math.round(importItemsPerS),
+    batchwrite_items: baseline.items,
+    batchwrite_seconds: round(baseline.seconds, 2),
+    batchwrite_items_per_s: Math.round(batchWriteItemsPerS),
+    import_vs_batchwrite: ratio,
+    import_peak_rss_mb: rssMb,
+    budget_import_vs_batchwrite: BUDGET_IMPORT_VS_BATCHWRITE,
+    budget_peak_rss_mb: BUDGET_PEAK_RSS_MB,
+    verdict: over.length === 0 ? 'ok' : `over-budget (${over.join('; ')})`,
+  };
+}
+
+function passName(index: number, passes: number): string {
+  return passes === PASS_NAMES.length ? (PASS_NAMES[index] as string) : `pass ${index + 1}`;
+}
+
+/** Each pass over the file, DynamoDB time by command, memory by phase. */
+export function describeImport(imported: ImportChildResult): string[] {
+  const { passes, commands, waitingMs } = imported.profile;
+  const lines = passes.map(
+    (pass, index) =>
+      `pass ${passName(index, passes.length)}: ${((pass.endMs - pass.startMs) / 1000).toFixed(2)} s, ${(pass.bytes / 1024 / 1024).toFixed(1)} MB`,
+  );
+  for (const [name, tally] of Object.entries(commands).sort(([, a], [, b]) => b.ms - a.ms)) {
+    lines.push(
+      `${name}: ${tally.count} calls, ${(tally.ms / 1000).toFixed(2)} s, ${(tally.ms / tally.count).toFixed(2)} ms/call, ${(tally.items / tally.count).toFixed(1)} items/call`,
+    );
+  }
+  const waiting = waitingMs / 1000;
+  lines.push(
+    `waiting on DynamoDB ${waiting.toFixed(2)} s of ${imported.seconds.toFixed(2)} s; the rest (reading, parsing, planning) ${(imported.seconds - waiting).toFixed(2)} s`,
+  );
+  const { timeline: _timeline, ...peaks } = imported.memory;
+  lines.push(`memory peaks (MB): ${JSON.stringify(peaks)}`);
+  return [...lines, ...describeMemory(imported)];
+}
+
+/** Peak RSS and heap during each pass and the work that follows it, from the sampled timeline. */
+function describeMemory(imported: ImportChildResult): string[] {
+  const { passes } = imported.profile;
+  return passes.map((pass, index) => {
+    const until = passes[index + 1]?.startMs ?? Number.POSITIVE_INFINITY;
+    const window = imported.memory.timeline.filter(([ms]) => ms >= pass.startMs && ms < until);
+    const name = passName(index, passes.length);
+    if (window.length === 0) return `from ${name} on: too short to sample`;
+    const rss = Math.max(...window.map(([, value]) => value));
+    const heap = Math.max(...window.map(([, , value]) => value));
+    return `from ${name} on: peak RSS ${rss} MB, heap used ${heap} MB`;
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * The import budget of DESIGN.md section 6, measured: a push file of `--rows` rows (default 100 000)
+ * imported by the real worker against an in-memory DynamoDB Local, compared with raw BatchWriteItem of
+ * as many items on the same DynamoDB in the same run, with the worker's peak RSS. Prints `name value`
+ * lines on stdout and writes them to `.bench/results.json`; exits non-zero only when something failed,
+ * never for a figure over budget.
+ *
+ *   npm run bench -- --rows 2000
+ *
+ * Options: `--keep` keeps the temporary drop folder; `--districts blocks` writes the file sorted by
+ * district instead of cycling through the districts row by row (the default); `--cpu-prof` writes a
+ * CPU profile of the import process to `.bench/`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
+import type { BatchWriteChildResult } from './batchwrite-child.ts';
+import { runChild } from './child.ts';
+import type { ImportChildResult } from './import-child.ts';
+import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
+import { describeImport, figures, round } from './report.ts';
+
+const WARM_UP_ITEMS = 2_500;
+const TABLES = { warmUp: 'bench-warm-up', import: 'bench-import', batchWrite: 'bench-batchwrite' };
+const FILE_NAME = '石家庄市严重失信主体名单2026年11月.csv';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '100000' },
+      keep: { type: 'boolean', default: false },
+      districts: { type: 'string', default: 'cycle' },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 1)
+    throw new Error(`--rows wants a positive integer, got ${values.rows}`);
+  const districts = DISTRICT_ORDERS.find((order) => order === values.districts);
+  if (districts === undefined)
+    throw new Error(`--districts wants ${DISTRICT_ORDERS.join(' or ')}, got ${values.districts}`);
+  return { rows, keep: values.keep, districts, cpuProf: values['cpu-prof'] };
+}
+
+/**
+ * The code measured: HEAD, and whether the worker's sources differ from it. Others commit to this tree
+ * while a run lasts, so a figure is only meaningful with the version it was taken on.
+ */
+function sourceVersion(): { commit: string; dirty: boolean } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      dirty: git('status', '--porcelain', '--', 'functions', 'local') !== '',
+    };
+  } catch {
+    return { commit: 'unknown', dirty: true };
+  }
+}
+
+function describeVersion(version: { commit: string; dirty: boolean }): string {
+  return `${version.commit}${version.dirty ? ' with uncommitted changes in functions/ or local/' : ''}`;
+}
+
+type Options = ReturnType<typeof readOptions>;
+
+/** The import, then the baseline of as many items, each in a process of its own, on one DynamoDB. */
+async function measure(endpoint: string, dropRoot: string, key: string, options: Options) {
+  for (const table of Object.values(TABLES)) await ensureTable(endpoint, table);
+  progress(`warming DynamoDB Local up with ${WARM_UP_ITEMS} items`);
+  await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
+    ...['--endpoint', endpoint, '--table', TABLES.warmUp, '--items', String(WARM_UP_ITEMS)],
+  ]);
+
+  progress('importing through the worker (child process)');
+  const imported = await runChild<ImportChildResult>(
+    projectRoot,
+    'bench/import-child.ts',
+    ['--endpoint', endpoint, '--table', TABLES.import, '--root', dropRoot, '--key', key],
+    [
+      ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : []),
+      ...(process.env.BENCH_IMPORT_NODE_OPTIONS ?? '').split(' ').filter((option) => option !== ''),
+    ],
+  );
+  progress(
+    `import ${imported.importId}: ${imported.seconds.toFixed(2)} s; counts ${JSON.stringify(imported.counts)}`,
+  );
+  for (const line of describeImport(imported)) progress(`  ${line}`);
+
+  const items = String(imported.counts.itemsWritten);
+  progress(`BatchWriteItem baseline: ${items} items (child process)`);
+  const baseline = await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
+    ...['--endpoint', endpoint, '--table', TABLES.batchWrite, '--items', items],
+  ]);
+  return { imported, baseline };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
+  let dynamo: DynamoLocal | undefined;
+  const stop = async () => {
+    await dynamo?.stop();
+    if (!options.keep) await rm(dropRoot, { recursive: true, force: true });
+  };
+  const interrupted = () => {
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const version = sourceVersion();
+    progress(`code: ${describeVersion(version)}`);
+    const key = `incoming/push/${FILE_NAME}`;
+    progress(`writing ${options.rows} rows to ${join(dropRoot, key)}`);
+    const file = await writePushFile(join(dropRoot, key), options.rows, options.districts);
+    progress(
+      `file: ${(file.bytes / 1024 / 1024).toFixed(1)} MB, ${file.subjects} subjects, ${file.repeatListings} repeat listings, ${file.badCodes} bad codes, ${file.persons} persons`,
+    );
+    progress('starting DynamoDB Local (in memory)');
+    dynamo = await startDynamoLocal();
+    const { imported, baseline } = await measure(dynamo.endpoint, dropRoot, key, options);
+
+    const results = figures(imported, baseline);
+    const versionAtEnd = sourceVersion();
+    if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
+      progress(`warning: the code changed during the run (now ${describeVersion(versionAtEnd)})`);
+    for (const [name, value] of Object.entries(results)) process.stdout.write(`${name} ${value}\n`);
+    const details = {
+      at: new Date().toISOString(),
+      options,
+      code: version,
+      file,
+      counts: imported.counts,
+      profile: imported.profile,
+      memory: imported.memory,
+      batchwrite_peak_rss_mb: round(baseline.maxRssKb / 1024, 1),
+    };
+    await mkdir(join(projectRoot, '.bench'), { recursive: true });
+    await writeFile(
+      join(projectRoot, '.bench', 'results.json'),
+      `${JSON.stringify({ ...results, ...details }, null, 2)}\n`,
+    );
+    if (options.keep) progress(`kept the drop folder ${dropRoot}`);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
