@@ -10,7 +10,9 @@ export async function runChild<T>(
   args: readonly string[],
   nodeOptions: readonly string[] = [],
 ): Promise<T> {
-  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', script, ...args], {
+  // a bundled script (.mjs) runs on plain Node, as the Lambda runs its bundle; TypeScript through tsx
+  const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeOptions, ...loader, script, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

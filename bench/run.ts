@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { runChild } from './child.ts';
@@ -79,10 +80,12 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
     ...['--endpoint', endpoint, '--table', TABLES.warmUp, '--items', String(WARM_UP_ITEMS)],
   ]);
 
-  progress('importing through the worker (child process)');
+  progress('bundling the import child with esbuild, as the Lambda is bundled');
+  const bundle = await bundleImportChild();
+  progress('importing through the worker (child process, plain Node on the bundle)');
   const imported = await runChild<ImportChildResult>(
     projectRoot,
-    'bench/import-child.ts',
+    bundle,
     ['--endpoint', endpoint, '--table', TABLES.import, '--root', dropRoot, '--key', key],
     [
       ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : []),
@@ -100,6 +103,28 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
     ...['--endpoint', endpoint, '--table', TABLES.batchWrite, '--items', items],
   ]);
   return { imported, baseline };
+}
+
+/**
+ * The import child bundled like the import Lambda (esbuild, ESM, minified, the AWS SDK inside), so its
+ * memory is the deployed code's and not that of a TypeScript loader.
+ */
+async function bundleImportChild(): Promise<string> {
+  const outfile = join(projectRoot, '.bench', 'import-child.mjs');
+  await build({
+    entryPoints: [join(projectRoot, 'bench', 'import-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    outfile,
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  });
+  return outfile;
 }
 
 async function main(): Promise<void> {

@@ -53,7 +53,15 @@ export type RowOutcome =
       readonly warnings: RowError[];
     }
   | { readonly kind: 'person'; readonly error: RowError }
-  | { readonly kind: 'invalid'; readonly errors: RowError[] };
+  | {
+      readonly kind: 'invalid';
+      readonly errors: RowError[];
+      /**
+       * The listing a bad row still names (a valid code, a list type and a case number or date): it is
+       * in the file, so a full push's diff must not flag it as missing.
+       */
+      readonly names?: { readonly uscc: string; readonly listType: ListType; readonly key: string };
+    };
 
 /** The list type a department source implies when neither the row nor the title names one. */
 export const SOURCE_LIST_TYPES: Partial<Record<ImportSource, ListType>> = {
@@ -120,7 +128,12 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
   }
 
   if (errors.length > 0 || identity === undefined || listType === undefined || department === undefined) {
-    return { kind: 'invalid', errors };
+    const key = caseNo ?? (listedAt === undefined ? undefined : `D${listedAt}`);
+    const named =
+      identity !== undefined && 'uscc' in identity && listType !== undefined && key !== undefined
+        ? { uscc: identity.uscc, listType, key }
+        : undefined;
+    return { kind: 'invalid', errors, ...(named === undefined ? {} : { names: named }) };
   }
   const uscc = 'uscc' in identity ? identity.uscc : undefined;
   const district = resolveDistrict({

@@ -362,6 +362,7 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
     rows++;
     if (!fullPush) continue;
     const outcome = interpretRow(numbered.row, numbered.context);
+    if (outcome.kind === 'invalid' && outcome.names !== undefined) seen.add(listingKeyOf(outcome.names));
     if (outcome.kind !== 'listing') continue;
     listType ??= outcome.listing.listType;
     const uscc =
@@ -478,6 +479,14 @@ async function writeChunkRows(
     }
     buffer = [];
     await writeAudits(false);
+    // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
+    if (changed.length > 0 || subjects.length > 0) {
+      await deps.requestClassification({
+        importId: record.importId,
+        listings: changed.splice(0),
+        subjects: subjects.splice(0),
+      });
+    }
   };
   for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
     if (numbered.ordinal <= cursor.checkpoint || numbered.ordinal < start.fromRow) continue;
@@ -486,9 +495,6 @@ async function writeChunkRows(
     if (buffer.length >= deps.settings.bufferRows) await flush();
   }
   await flush();
-  if (changed.length > 0 || subjects.length > 0) {
-    await deps.requestClassification({ importId: record.importId, listings: changed, subjects });
-  }
 }
 
 async function finalize(

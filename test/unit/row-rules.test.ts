@@ -54,6 +54,16 @@ describe('interpretRow', () => {
     }
   });
 
+  it('names the listing of a bad row that still carries its code, list type and case number', () => {
+    // a push's diff must not flag a listing whose row is in the file, bad as the row may be
+    const outcome = interpretRow(row({ ...listingRow, name: '' }), court);
+    expect(outcome).toMatchObject({
+      kind: 'invalid',
+      names: { uscc: '914403001922038216', listType: 'court-debtor', key: '(2022)冀0102执1号' },
+    });
+    expect(interpretRow(row({ ...listingRow, uscc: '914403001922038217' }), court)).not.toHaveProperty('names');
+  });
+
   it('records the uploading department, not the row’s, for a department upload', () => {
     const outcome = interpretRow(row({ ...listingRow, department: '别的法院' }), {
       ...court,
