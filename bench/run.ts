@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { IMPORT_WORKER_HEAP_MB } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { runChild } from './child.ts';
@@ -89,7 +90,8 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
     ['--endpoint', endpoint, '--table', TABLES.import, '--root', dropRoot, '--key', key],
     [
       ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : []),
-      ...(process.env.BENCH_IMPORT_NODE_OPTIONS ?? '').split(' ').filter((option) => option !== ''),
+      // the heap limit the stack gives the import Lambda
+      `--max-old-space-size=${IMPORT_WORKER_HEAP_MB}`,
     ],
   );
   progress(

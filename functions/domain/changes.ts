@@ -2,7 +2,7 @@
  * Changes to a subject and its listings, as pure planners: given what is stored, what should be. The
  * store turns a plan into one transaction with the counters; planners never see counts or versions.
  */
-import type { DistrictSource, Listing, ListType, Subject, SubjectFlags } from './model.ts';
+import type { DistrictSource, Listing, Subject, SubjectFlags } from './model.ts';
 
 /** The new state a change wants. */
 export interface ChangePlan {
@@ -25,20 +25,21 @@ export interface SubjectFacts {
   readonly districtSource: DistrictSource;
 }
 
-export interface ListingFacts {
-  readonly listType: ListType;
-  readonly key: string;
-  readonly department: string;
-  readonly caseNo?: string;
-  readonly listedAt?: string;
-  readonly endsAt?: string;
-  readonly reason?: string;
-  readonly obligation?: string;
-  readonly performance?: string;
-  readonly source: string;
-  /** The import that carried these facts, when an import did. */
-  readonly importId?: string;
-}
+/** What a list row says of a listing; status, district and timestamps are the store's business. */
+export type ListingFacts = Pick<
+  Listing,
+  | 'listType'
+  | 'key'
+  | 'department'
+  | 'caseNo'
+  | 'listedAt'
+  | 'endsAt'
+  | 'reason'
+  | 'obligation'
+  | 'performance'
+  | 'source'
+  | 'importId'
+>;
 
 export type RecordOutcome = 'new' | 'unchanged' | 'updated' | 'revived' | 'exited-reappeared';
 

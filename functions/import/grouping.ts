@@ -16,7 +16,7 @@ interface Unit {
   readonly district: string;
   readonly order: number;
   readonly rows: ReadyRow[];
-  /** Subject, its listings and its audit entry. */
+  /** The subject and its listings (the audit entry is written after the commit, outside it). */
   readonly actions: number;
   /** Districts whose counters the unit may move: a registry row may move a subject between two. */
   readonly districts: number;
@@ -47,7 +47,7 @@ export function planGroups(rows: readonly ReadyRow[], budget = GROUP_ACTION_BUDG
     const listings = unit.rows.filter((row) => row.kind === 'listing').length;
     return {
       ...unit,
-      actions: first.kind === 'count' ? unit.rows.length : 2 + listings,
+      actions: first.kind === 'count' ? unit.rows.length : 1 + listings,
       districts: unit.rows.some((row) => row.kind === 'registry') ? 2 : 1,
     };
   });

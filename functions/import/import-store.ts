@@ -3,7 +3,14 @@
  * import once.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPutAll, decodeCursor, encodeCursor, queryAll, queryPages } from '#storage/batch.ts';
+import {
+  batchPutAll,
+  decodeCursor,
+  encodeCursor,
+  prefixQuery,
+  queryAll,
+  queryPages,
+} from '#storage/batch.ts';
 import { ITEM_TYPES, indexKeys, indexPartitions, keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
@@ -203,12 +210,10 @@ export interface StoredRowError {
 }
 
 export async function* readRowErrors(deps: Deps, importId: string): AsyncGenerator<StoredRowError> {
-  const prefix = keys.importErrorPrefix(importId);
-  for await (const page of queryPages(deps.client, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
-  })) {
+  for await (const page of queryPages(
+    deps.client,
+    prefixQuery(deps.tableName, keys.importErrorPrefix(importId)),
+  )) {
     for (const item of page) yield stripKeys<StoredRowError>(item);
   }
 }
@@ -283,13 +288,10 @@ export async function getChunk(deps: Deps, importId: string, chunk: number): Pro
 }
 
 export async function getChunks(deps: Deps, importId: string): Promise<ChunkState[]> {
-  const prefix = keys.importChunkPrefix(importId);
-  const items = await queryAll(deps.client, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
-    ConsistentRead: true,
-  });
+  const items = await queryAll(
+    deps.client,
+    prefixQuery(deps.tableName, keys.importChunkPrefix(importId), { ConsistentRead: true }),
+  );
   return items.map(chunkOf);
 }
 

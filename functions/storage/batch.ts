@@ -105,6 +105,20 @@ export async function transactWrite(
   await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
 }
 
+/** A query for the items of one partition whose sort key starts with a prefix. */
+export function prefixQuery(
+  tableName: string,
+  prefix: { PK: string; SKPrefix: string },
+  options: Omit<QueryCommandInput, 'TableName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'> = {},
+): QueryCommandInput {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
+    ...options,
+  };
+}
+
 /** Every page of a query, one after the other. */
 export async function* queryPages(
   client: DynamoDBDocumentClient,

@@ -3,7 +3,7 @@
  */
 import { COUNTER, usccPrefix } from '#domain/counting.ts';
 import { isCountingStatus, type ListingStatus } from '#domain/model.ts';
-import { parallelScan, queryAll } from './batch.ts';
+import { parallelScan, prefixQuery, queryAll } from './batch.ts';
 import { ITEM_TYPES, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
 import { GSI } from './table-definition.ts';
@@ -14,13 +14,10 @@ export type DistrictCounts = Map<string, Record<string, number>>;
 export async function readCurrentCounters(
   deps: Pick<StoreDeps, 'client' | 'tableName'>,
 ): Promise<DistrictCounts> {
-  const prefix = keys.currentCounterPrefix();
-  const items = await queryAll(deps.client, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
-    ConsistentRead: true,
-  });
+  const items = await queryAll(
+    deps.client,
+    prefixQuery(deps.tableName, keys.currentCounterPrefix(), { ConsistentRead: true }),
+  );
   const counts: DistrictCounts = new Map();
   for (const item of items) {
     const numbers: Record<string, number> = {};

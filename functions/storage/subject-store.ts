@@ -8,12 +8,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ChangePlan, Planner } from '#domain/changes.ts';
 import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
 import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
-import { backoffMs, queryAll, transactWrite } from './batch.ts';
+import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { ITEM_TYPES, indexKeys, keys } from './keys.ts';
 
 export interface Clock {
@@ -96,26 +97,19 @@ export async function getListing(deps: StoreDeps, ref: ListingRef, consistent = 
 }
 
 export async function getListings(deps: StoreDeps, uscc: string): Promise<Listing[]> {
-  const prefix = keys.listingPrefix(uscc);
-  const items = await queryAll(deps.client, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
-  });
+  const items = await queryAll(deps.client, prefixQuery(deps.tableName, keys.listingPrefix(uscc)));
   return items.map((item) => stripItem<Listing>(item) as Listing);
 }
 
 /** The subject's audit trail, newest first. */
 export async function getAudit(deps: StoreDeps, uscc: string, limit = 100) {
-  const prefix = keys.auditPrefix(uscc);
-  const items = await queryAll(deps.client, {
-    TableName: deps.tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': prefix.PK, ':sk': prefix.SKPrefix },
-    ScanIndexForward: false,
-    Limit: limit,
-  });
-  return items.slice(0, limit).map((item) => stripItem<Record<string, unknown>>(item) ?? {});
+  // one page: the newest `limit` entries, however long the history
+  const page = await deps.client.send(
+    new QueryCommand(
+      prefixQuery(deps.tableName, keys.auditPrefix(uscc), { ScanIndexForward: false, Limit: limit }),
+    ),
+  );
+  return (page.Items ?? []).map((item) => stripItem<Record<string, unknown>>(item) ?? {});
 }
 
 export function subjectItem(subject: Subject): Record<string, unknown> {

@@ -148,7 +148,7 @@ describe('a worker killed mid-file', () => {
   it.each([
     { pause: 'after', group: 5, when: 'right after the 5th group committed' },
     { pause: 'before', group: 7, when: 'with the 7th group read and its row errors written, not committed' },
-    { pause: 'after', group: 90, when: 'right after the 90th group committed, late in the file' },
+    { pause: 'after', group: 55, when: 'right after the 55th group committed, late in the file' },
   ] as const)(
     'leaves no duplicate when killed $when and retried',
     { timeout: 180_000 },

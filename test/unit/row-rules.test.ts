@@ -61,7 +61,9 @@ describe('interpretRow', () => {
       kind: 'invalid',
       names: { uscc: '914403001922038216', listType: 'court-debtor', key: '(2022)冀0102执1号' },
     });
-    expect(interpretRow(row({ ...listingRow, uscc: '914403001922038217' }), court)).not.toHaveProperty('names');
+    expect(interpretRow(row({ ...listingRow, uscc: '914403001922038217' }), court)).not.toHaveProperty(
+      'names',
+    );
   });
 
   it('records the uploading department, not the row’s, for a department upload', () => {
