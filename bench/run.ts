@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { IMPORT_WORKER_HEAP_MB } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { runChild } from './child.ts';
@@ -88,11 +87,7 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
     projectRoot,
     bundle,
     ['--endpoint', endpoint, '--table', TABLES.import, '--root', dropRoot, '--key', key],
-    [
-      ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : []),
-      // the heap limit the stack gives the import Lambda
-      `--max-old-space-size=${IMPORT_WORKER_HEAP_MB}`,
-    ],
+    [...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : [])],
   );
   progress(
     `import ${imported.importId}: ${imported.seconds.toFixed(2)} s; counts ${JSON.stringify(imported.counts)}`,
@@ -120,6 +115,8 @@ async function bundleImportChild(): Promise<string> {
     format: 'esm',
     target: 'node24',
     minify: true,
+    // the profile reports SDK commands by their class names
+    keepNames: true,
     outfile,
     logLevel: 'warning',
     banner: {

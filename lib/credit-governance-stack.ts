@@ -17,7 +17,6 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { ENV } from '#shared/env-names.ts';
-import { IMPORT_WORKER_HEAP_MB } from '#shared/limits.ts';
 import { acknowledgeByPath } from './acknowledge.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
@@ -173,7 +172,6 @@ export class CreditGovernanceStack extends Stack {
       entry: entry('import'),
       description: 'Import worker: one drop-folder file (or chunk of one) per SQS message',
       timeout: IMPORT_WORKER_TIMEOUT,
-      maxHeapMb: IMPORT_WORKER_HEAP_MB,
     })
       .bindTable(table, 'readWrite')
       // Reads incoming/, moves files to processed/ or rejected/ (copy, then delete).

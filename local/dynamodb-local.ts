@@ -45,9 +45,13 @@ export async function startDynamoLocal(options: StartOptions = {}): Promise<Dyna
   const port = options.port ?? (await freePort());
   if (options.dbPath !== undefined) mkdirSync(options.dbPath, { recursive: true });
   const child = dynamoDbLocal.spawn({ port, path: options.dbPath ?? null, stdio: 'pipe' });
+  // when this process exits without stopping it (an uncaught error, process.exit), the Java child goes too
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let exited = false;
   let stderr = '';
   child.on('exit', () => {
+    process.removeListener('exit', killOnExit);
     exited = true;
   });
   child.stderr?.on('data', (chunk: Buffer) => {

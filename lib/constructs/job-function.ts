@@ -52,12 +52,6 @@ export interface JobFunctionProps {
    * @default false
    */
   readonly tracing?: boolean;
-  /**
-   * V8's old-space limit in MB (`--max-old-space-size`), for a function whose live memory is bounded
-   * and which should collect garbage promptly rather than grow into its memory setting.
-   * @default - Node's own, from the memory setting
-   */
-  readonly maxHeapMb?: number;
   /** Extra environment variables; resources are bound with the `bind*` methods instead. */
   readonly environment?: Record<string, string>;
   /**
@@ -139,10 +133,7 @@ export class JobFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       environment: {
-        NODE_OPTIONS: [
-          '--enable-source-maps',
-          ...(props.maxHeapMb === undefined ? [] : [`--max-old-space-size=${props.maxHeapMb}`]),
-        ].join(' '),
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {

@@ -12,7 +12,6 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env-names.ts';
-import { IMPORT_WORKER_HEAP_MB } from '#shared/limits.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 import { createTableInput, GSI } from '#storage/table-definition.ts';
 import {
@@ -252,12 +251,6 @@ describe('CreditGovernanceStack', () => {
         expect(fn.Properties.Handler, job).toBe('index.handler');
         expect(fn.Properties.Environment.Variables, job).toMatchObject({ [ENV.tableName]: { Ref: tableId } });
         expect(fn.Properties.Environment.Variables.NODE_OPTIONS, job).toContain('--enable-source-maps');
-        // the import worker's heap is held to the limit the bench measures under
-        if (job === 'import') {
-          expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toContain(
-            `--max-old-space-size=${IMPORT_WORKER_HEAP_MB}`,
-          );
-        }
         expect(fn.Properties.LoggingConfig.LogGroup, job).toEqual({
           Ref: logicalId(stack.jobs[job].logGroup),
         });
