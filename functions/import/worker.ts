@@ -437,11 +437,17 @@ async function writeChunkRows(
   const written = new Set<string>();
   let optimistic = false;
   const audits: Record<string, unknown>[] = [];
+  // At most one audit write runs beside the next group's transaction; it is awaited before the next
+  // one starts and before the buffer ends, so an error still stops the chunk.
+  let auditsInFlight: Promise<void> = Promise.resolve();
   /** Writes the pending audit entries: all of them, or (`fullBatchesOnly`) as many as fill batches of 25. */
   const writeAudits = async (fullBatchesOnly: boolean) => {
     const count = fullBatchesOnly ? audits.length - (audits.length % BATCH_WRITE_LIMIT) : audits.length;
     if (count === 0 || (fullBatchesOnly && audits.length < AUDIT_BATCH)) return;
-    await batchPutAll(deps.store.client, deps.store.tableName, audits.splice(0, count));
+    await auditsInFlight;
+    auditsInFlight = batchPutAll(deps.store.client, deps.store.tableName, audits.splice(0, count));
+    // a rejection is handled where it is awaited; keep it from counting as unhandled meanwhile
+    auditsInFlight.catch(() => undefined);
   };
   let buffer: NumberedRow[] = [];
   const flush = async () => {
@@ -479,6 +485,7 @@ async function writeChunkRows(
     }
     buffer = [];
     await writeAudits(false);
+    await auditsInFlight;
     // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
     if (changed.length > 0 || subjects.length > 0) {
       await deps.requestClassification({
