@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { runChild } from './child.ts';
@@ -87,7 +88,11 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
     projectRoot,
     bundle,
     ['--endpoint', endpoint, '--table', TABLES.import, '--root', dropRoot, '--key', key],
-    [...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : [])],
+    [
+      ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(projectRoot, '.bench')] : []),
+      // the Node flags the stack gives the import Lambda
+      ...IMPORT_WORKER_NODE_OPTIONS,
+    ],
   );
   progress(
     `import ${imported.importId}: ${imported.seconds.toFixed(2)} s; counts ${JSON.stringify(imported.counts)}`,

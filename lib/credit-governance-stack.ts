@@ -17,17 +17,13 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { ENV } from '#shared/env-names.ts';
+import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { acknowledgeByPath } from './acknowledge.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DROP_PREFIX, DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
 import { UserDirectory } from './constructs/user-directory.ts';
-
-/**
- * The API function may start an evaluation on demand (`POST /evaluations/{month}`). `env-names.ts` has
- * no constant for it yet; the name is kept here until it does.
- */
 
 /** 02:00 on the 1st of every month (in Asia/Shanghai): evaluates the month that just ended. */
 export const MONTHLY_EVALUATION_CRON = 'cron(0 2 1 * ? *)';
@@ -172,6 +168,7 @@ export class CreditGovernanceStack extends Stack {
       entry: entry('import'),
       description: 'Import worker: one drop-folder file (or chunk of one) per SQS message',
       timeout: IMPORT_WORKER_TIMEOUT,
+      nodeOptions: IMPORT_WORKER_NODE_OPTIONS,
     })
       .bindTable(table, 'readWrite')
       // Reads incoming/, moves files to processed/ or rejected/ (copy, then delete).

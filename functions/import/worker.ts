@@ -196,9 +196,15 @@ async function settleFinishedImport(
 ): Promise<void> {
   if (record.key === undefined || record.key === incomingKey) return;
   if ((await deps.drop.head(incomingKey)) === undefined) return;
-  const archived =
-    (await deps.drop.head(record.key)) === undefined ? undefined : await hashOf(deps, record.key);
-  if (archived === undefined || archived === (await hashOf(deps, incomingKey))) {
+  const unhashable = () => undefined;
+  if ((await deps.drop.head(record.key)) === undefined) {
+    // the first delivery's copy never landed: finish its move
+    await deps.drop.move(incomingKey, record.key);
+    return;
+  }
+  // a copy that cannot be hashed (empty, or over the size limit) counts as unlike any other
+  const archived = await hashObject(deps, record.key).catch(unhashable);
+  if (archived !== undefined && archived === (await hashObject(deps, incomingKey).catch(unhashable))) {
     await deps.drop.move(incomingKey, record.key);
     return;
   }
@@ -211,12 +217,6 @@ async function settleFinishedImport(
     'text/plain; charset=utf-8',
   );
   deps.log.warn('a file was uploaded again to a finished import; set aside', { importId: record.importId });
-}
-
-async function hashOf(deps: ImportDeps, key: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of await deps.drop.read(key)) hash.update(chunk);
-  return hash.digest('hex');
 }
 
 /** Continues a held import the city released. */
@@ -322,6 +322,7 @@ export function splitRanges(rows: number, chunkRows: number): { fromRow: number;
   return ranges;
 }
 
+/** The sha256 of a dropped file; refuses it as soon as it is larger than the limit, and when empty. */
 async function hashObject(deps: ImportDeps, key: string): Promise<string> {
   const hash = createHash('sha256');
   let size = 0;

@@ -52,6 +52,12 @@ export interface JobFunctionProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Node flags beside `--enable-source-maps` (in `NODE_OPTIONS`), e.g. heap limits for a function whose
+   * live memory is bounded.
+   * @default - none
+   */
+  readonly nodeOptions?: readonly string[];
   /** Extra environment variables; resources are bound with the `bind*` methods instead. */
   readonly environment?: Record<string, string>;
   /**
@@ -133,7 +139,7 @@ export class JobFunction extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
         ...props.environment,
       },
       bundling: {

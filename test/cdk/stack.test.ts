@@ -12,6 +12,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '#shared/env-names.ts';
+import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 import { createTableInput, GSI } from '#storage/table-definition.ts';
 import {
@@ -251,6 +252,12 @@ describe('CreditGovernanceStack', () => {
         expect(fn.Properties.Handler, job).toBe('index.handler');
         expect(fn.Properties.Environment.Variables, job).toMatchObject({ [ENV.tableName]: { Ref: tableId } });
         expect(fn.Properties.Environment.Variables.NODE_OPTIONS, job).toContain('--enable-source-maps');
+        // the import worker runs with the heap flags the bench measures under
+        if (job === 'import') {
+          for (const flag of IMPORT_WORKER_NODE_OPTIONS) {
+            expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toContain(flag);
+          }
+        }
         expect(fn.Properties.LoggingConfig.LogGroup, job).toEqual({
           Ref: logicalId(stack.jobs[job].logGroup),
         });
