@@ -10,6 +10,7 @@ import { orgCodeCheckChar, uscc18CheckChar } from '#domain/uscc.ts';
 import { keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { importIdForObject } from '../../functions/import/worker.ts';
+import { pseudoRandomBytes as parserTestBytes } from '../unit/parse/support.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 
@@ -182,18 +183,9 @@ export function ole2File(): Buffer {
   return Buffer.concat([header, Buffer.alloc(4096 - header.length, 0xff)]);
 }
 
-/** Deterministic pseudo-random bytes (mulberry32), so that a failure can be replayed. */
+/** Deterministic pseudo-random bytes (the parser tests' generator), as a Buffer for the drop folder. */
 export function pseudoRandomBytes(length: number, seed: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    bytes[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  }
-  return bytes;
+  return Buffer.from(parserTestBytes(length, seed));
 }
 
 /** The import id the worker gives a drop-folder file notified by the test harness (default eTag). */
