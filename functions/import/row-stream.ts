@@ -30,7 +30,8 @@ export async function* numberedRows(
   key: string,
   options: StreamOptions,
 ): AsyncGenerator<NumberedRow> {
-  const sheets = new Map<string, number>();
+  /** One context per sheet, made at its first data row: every row of a sheet shares it. */
+  const contexts = new Map<string, RowContext>();
   const titleTypes = new Map<string, ListType | undefined>();
   const fileMonth = monthFromFileName(options.fileName);
   const fileListType = parseListTypeLabel(options.fileName);
@@ -48,15 +49,18 @@ export async function* numberedRows(
     },
   );
   for await (const row of rows) {
-    if (!sheets.has(row.sheet)) sheets.set(row.sheet, sheets.size);
-    const titleListType = titleTypes.get(row.sheet) ?? parseListTypeLabel(row.sheet) ?? fileListType;
-    const context: RowContext = {
-      source: options.source,
-      sheetIndex: sheets.get(row.sheet) ?? 0,
-      ...(titleListType === undefined ? {} : { titleListType }),
-      ...(options.department === undefined ? {} : { department: options.department }),
-      ...(fileMonth === undefined ? {} : { fileMonth }),
-    };
+    let context = contexts.get(row.sheet);
+    if (context === undefined) {
+      const titleListType = titleTypes.get(row.sheet) ?? parseListTypeLabel(row.sheet) ?? fileListType;
+      context = {
+        source: options.source,
+        sheetIndex: contexts.size,
+        ...(titleListType === undefined ? {} : { titleListType }),
+        ...(options.department === undefined ? {} : { department: options.department }),
+        ...(fileMonth === undefined ? {} : { fileMonth }),
+      };
+      contexts.set(row.sheet, context);
+    }
     yield { ordinal, row, context };
     ordinal++;
   }
