@@ -8,11 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COUNTER } from '#domain/counting.ts';
 import { shanghaiMonth } from '#domain/model.ts';
-import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
 import { keys } from '#storage/keys.ts';
 import { getImport } from '../../functions/import/import-store.ts';
+import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,
@@ -190,12 +189,7 @@ describe('a worker killed mid-file', () => {
       });
       expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(file.listings.size);
       expect(await itemsOfType(harness.deps.store, 'subject')).toHaveLength(file.subjects.size);
-      const stored = await readCurrentCounters(harness.deps.store);
-      const truth = await recountFromListings(harness.deps.store);
-      expect(truth.mismatchedSubjects).toEqual([]);
-      expect(
-        compareCounts(stored, truth.counts, [COUNTER.listedSubjects, COUNTER.listedByPrefix('91')]),
-      ).toEqual([]);
+      const stored = await expectCountersEqualRecount(harness.deps.store);
       for (const [district, count] of file.listingsByDistrict)
         expect(stored.get(district)?.activeListings).toBe(count);
       const month = shanghaiMonth(new Date(receipt?.finishedAt ?? ''));
