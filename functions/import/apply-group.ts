@@ -184,23 +184,32 @@ function countItems(deps: StoreDeps, rows: readonly ReadyRow[], at: string): Tra
   );
 }
 
-/**
- * Writes one group. `rowCounts` are the counts already known for the group's rows (rows, rejected,
- * persons skipped…); the outcomes of the writes are added to them and stored with the checkpoint.
- */
-export async function applyGroup(
-  deps: StoreDeps,
-  actor: Actor,
-  position: ChunkPosition,
-  rows: readonly ReadyRow[],
-  rowCounts: Partial<ImportCounts>,
-  options: {
-    /** Subjects this import has written already. */
-    readonly written?: ReadonlySet<string>;
-    /** Assume subjects not in `written` are new and skip reading them. */
-    readonly optimistic?: boolean;
-  } = {},
-): Promise<GroupResult> {
+/** A group read and planned, ready to commit: {@link prepareGroup} then {@link commitGroup}. */
+export interface PreparedGroup {
+  readonly position: ChunkPosition;
+  readonly rows: readonly ReadyRow[];
+  readonly rowCounts: Partial<ImportCounts>;
+  /** The subjects the group's rows touch, each with its rows. */
+  readonly bySubject: ReadonlyMap<string, ReadyRow[]>;
+  readonly actions: TransactItems;
+  readonly moved: readonly Subject[];
+  readonly at: string;
+  /** The planning assumed unknown subjects new (checked by the transaction's conditions). */
+  readonly optimistic: boolean;
+  /** Subjects this import had written when the group was planned. */
+  readonly known: ReadonlySet<string>;
+  readonly result: GroupResult;
+}
+
+export interface GroupOptions {
+  /** Subjects this import has written already. */
+  readonly written?: ReadonlySet<string>;
+  /** Assume subjects not in `written` are new and skip reading them. */
+  readonly optimistic?: boolean;
+}
+
+/** Groups a group's rows by the subject they touch; enterprise counts touch none. */
+export function rowsBySubject(rows: readonly ReadyRow[]): Map<string, ReadyRow[]> {
   const bySubject = new Map<string, ReadyRow[]>();
   for (const row of rows) {
     if (row.kind === 'count') continue;
@@ -208,6 +217,23 @@ export async function applyGroup(
     list.push(row);
     bySubject.set(usccOf(row), list);
   }
+  return bySubject;
+}
+
+/**
+ * Reads what one group touches and plans its transaction, writing nothing. `rowCounts` are the counts
+ * already known for the group's rows (rows, rejected, persons skipped…); the outcomes of the writes are
+ * added to them and stored with the checkpoint.
+ */
+export async function prepareGroup(
+  deps: StoreDeps,
+  actor: Actor,
+  position: ChunkPosition,
+  rows: readonly ReadyRow[],
+  rowCounts: Partial<ImportCounts>,
+  options: GroupOptions = {},
+): Promise<PreparedGroup> {
+  const bySubject = rowsBySubject(rows);
   const at = deps.clock.now().toISOString();
 
   const refs: ListingRef[] = [];
@@ -285,21 +311,58 @@ export async function applyGroup(
   tally.itemsWritten += actions.length + 1 + audits.length;
   actions.push(chunkUpdate(deps, position, tally));
   const foundExisting = stored.some((item) => !known.has(String(item.uscc)));
+  return {
+    position,
+    rows,
+    rowCounts,
+    bySubject,
+    actions,
+    moved,
+    at,
+    optimistic,
+    known,
+    result: { counts: tally, changed, subjects: subjectsChanged, foundExisting, audits },
+  };
+}
 
+/**
+ * Commits a prepared group in one transaction. When it raced another writer, or its planning assumed
+ * new a subject that exists, it is planned again from what is stored; a group too big for one
+ * transaction is written subject by subject.
+ */
+export async function commitGroup(
+  deps: StoreDeps,
+  actor: Actor,
+  prepared: PreparedGroup,
+): Promise<GroupResult> {
+  const { position, rows, rowCounts, actions } = prepared;
   if (actions.length <= TRANSACT_LIMIT) {
     try {
       await transactWrite(deps.client, actions);
-      for (const subject of moved) await syncListingDistricts(deps, subject);
-      return { counts: tally, changed, subjects: subjectsChanged, foundExisting, audits };
+      for (const subject of prepared.moved) await syncListingDistricts(deps, subject);
+      return prepared.result;
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
         throw new ChunkTakenOverError(position.importId, position.chunk);
       // the assumption failed: something existed already; plan again from what is stored
-      if (optimistic) return applyGroup(deps, actor, position, rows, rowCounts, { written: known });
+      if (prepared.optimistic)
+        return applyGroup(deps, actor, position, rows, rowCounts, { written: prepared.known });
     }
   }
-  return applySubjectBySubject(deps, actor, position, rows, bySubject, rowCounts, at);
+  return applySubjectBySubject(deps, actor, position, rows, prepared.bySubject, rowCounts, prepared.at);
+}
+
+/** Reads, plans and commits one group. */
+export async function applyGroup(
+  deps: StoreDeps,
+  actor: Actor,
+  position: ChunkPosition,
+  rows: readonly ReadyRow[],
+  rowCounts: Partial<ImportCounts>,
+  options: GroupOptions = {},
+): Promise<GroupResult> {
+  return commitGroup(deps, actor, await prepareGroup(deps, actor, position, rows, rowCounts, options));
 }
 
 /** The slow path: each subject in its own transaction with its counters, then the checkpoint. */

@@ -7,9 +7,17 @@
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
-import { BATCH_WRITE_LIMIT, batchPutAll } from '#storage/batch.ts';
+import { readAhead } from '#shared/read-ahead.ts';
+import { BackgroundWriter } from '#storage/background-writer.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
-import { applyGroup, type ChunkCursor, ChunkTakenOverError, type ReadyRow } from './apply-group.ts';
+import {
+  type ChunkCursor,
+  type ChunkPosition,
+  ChunkTakenOverError,
+  commitGroup,
+  prepareGroup,
+  type ReadyRow,
+} from './apply-group.ts';
 import {
   activeListingsInScope,
   diffScope,
@@ -92,8 +100,11 @@ export type ImportMessage =
   | { readonly kind: 'import-release'; readonly importId: string };
 
 const ACTOR: Actor = { id: 'import-worker', role: 'system', source: 'import' };
-/** Pending audit entries that trigger a write (in full BatchWriteItem requests of 25). */
-const AUDIT_BATCH = 100;
+/**
+ * Groups read and planned ahead of the one being committed: enough to cover a group whose reads take
+ * longer than a commit, or the start of a new buffer.
+ */
+const GROUPS_AHEAD = 2;
 const TERMINAL = new Set(['succeeded', 'rejected', 'duplicate']);
 
 export interface IncomingKey {
@@ -423,86 +434,191 @@ export async function processChunk(
   if (chunks.every((candidate) => candidate.done)) await finalize(deps, record, seen);
 }
 
+/** A group as planned from a buffer of rows, before anything is read for it. */
+interface PlannedGroup {
+  readonly rows: readonly ReadyRow[];
+  readonly position: ChunkPosition;
+  readonly rowCounts: Partial<ImportCounts>;
+  /** The last group of its buffer: triage is asked for after it. */
+  readonly endsBuffer: boolean;
+}
+
+/**
+ * The chunk's rows from its checkpoint on, a buffer at a time: rows read and checked, the buffer's row
+ * errors written, its groups planned. Each group carries the cursor before and after it, so the groups
+ * a retried worker skips are those already committed.
+ */
+async function* plannedBuffers(
+  deps: ImportDeps,
+  record: ImportRecord,
+  start: ChunkState,
+  chunkNumber: number,
+): AsyncGenerator<PlannedGroup[]> {
+  const orgCodes = new OrgCodeResolver(deps.store);
+  let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
+  let buffer: NumberedRow[] = [];
+  const planBuffer = async () => {
+    const last = (buffer[buffer.length - 1] as NumberedRow).ordinal;
+    const { ready, counts, errors } = await prepareRows(buffer, orgCodes, record.importId);
+    buffer = [];
+    await writeRowErrors(deps.store, record.importId, errors);
+    counts.itemsWritten += errors.length;
+    const groups = planGroups(ready);
+    if (groups.length === 0) groups.push([]);
+    const planned: PlannedGroup[] = [];
+    for (let index = cursor.groupsDone; index < groups.length; index++) {
+      const endsBuffer = index === groups.length - 1;
+      const after: ChunkCursor = endsBuffer
+        ? { checkpoint: last, groupsDone: 0 }
+        : { checkpoint: cursor.checkpoint, groupsDone: index + 1 };
+      planned.push({
+        rows: groups[index] as ReadyRow[],
+        position: { importId: record.importId, chunk: chunkNumber, before: cursor, after },
+        // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
+        rowCounts: index === 0 ? counts : emptyCounts(),
+        endsBuffer,
+      });
+      cursor = after;
+    }
+    return planned;
+  };
+  for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
+    if (numbered.ordinal <= cursor.checkpoint || numbered.ordinal < start.fromRow) continue;
+    if (numbered.ordinal > start.toRow) break;
+    buffer.push(numbered);
+    if (buffer.length >= deps.settings.bufferRows) yield await planBuffer();
+  }
+  if (buffer.length > 0) yield await planBuffer();
+}
+
+/** The chunk's groups in commit order; the next buffer is read and planned while this one is written. */
+async function* plannedGroups(
+  deps: ImportDeps,
+  record: ImportRecord,
+  start: ChunkState,
+  chunkNumber: number,
+): AsyncGenerator<PlannedGroup> {
+  for await (const groups of readAhead(plannedBuffers(deps, record, start, chunkNumber))) yield* groups;
+}
+
+interface UncommittedGroup {
+  readonly subjects: ReadonlySet<string>;
+  /** Settles once the group is committed, or abandoned. */
+  readonly committed: Promise<void>;
+  settle(): void;
+}
+
+function uncommittedGroup(subjects: ReadonlySet<string>): UncommittedGroup {
+  let settle = () => {};
+  const committed = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  return { subjects, committed, settle: () => settle() };
+}
+
+function subjectsOf(rows: readonly ReadyRow[]): Set<string> {
+  const subjects = new Set<string>();
+  for (const row of rows) {
+    if (row.kind === 'listing') subjects.add(row.subject.uscc);
+    else if (row.kind === 'registry') subjects.add(row.uscc);
+  }
+  return subjects;
+}
+
+/**
+ * Writes the rows of one chunk from its checkpoint on. Transactions are committed one after the other
+ * (each moves the chunk's cursor), and DynamoDB serialises them anyway; so while one commits, the next
+ * groups are read and planned, the next buffer parsed and checked, and audit entries are written in
+ * the background. A group that touches a subject of a group not yet committed waits for that commit
+ * before reading, and counts the subject as written by this import only once it is.
+ */
 async function writeChunkRows(
   deps: ImportDeps,
   record: ImportRecord,
   start: ChunkState,
   chunkNumber: number,
 ): Promise<void> {
-  const orgCodes = new OrgCodeResolver(deps.store);
-  const changed: ListingRef[] = [];
-  const subjects: string[] = [];
-  let cursor: ChunkCursor = { checkpoint: start.checkpoint, groupsDone: start.groupsDone };
+  const groups = plannedGroups(deps, record, start, chunkNumber);
   // While groups find nothing stored before this import, the next reads only the subjects this import
   // wrote and assumes the rest new (checked by the transaction's conditions).
   const written = new Set<string>();
   let optimistic = false;
-  const audits: Record<string, unknown>[] = [];
-  // At most one audit write runs beside the next group's transaction; it is awaited before the next
-  // one starts and before the buffer ends, so an error still stops the chunk.
-  let auditsInFlight: Promise<void> = Promise.resolve();
-  /** Writes the pending audit entries: all of them, or (`fullBatchesOnly`) as many as fill batches of 25. */
-  const writeAudits = async (fullBatchesOnly: boolean) => {
-    const count = fullBatchesOnly ? audits.length - (audits.length % BATCH_WRITE_LIMIT) : audits.length;
-    if (count === 0 || (fullBatchesOnly && audits.length < AUDIT_BATCH)) return;
-    await auditsInFlight;
-    auditsInFlight = batchPutAll(deps.store.client, deps.store.tableName, audits.splice(0, count));
-    // a rejection is handled where it is awaited; keep it from counting as unhandled meanwhile
-    auditsInFlight.catch(() => undefined);
+  // Audit entries are written after their group's commit, never before: a crash in between loses
+  // entries, it never records a change that did not happen.
+  const audits = new BackgroundWriter(deps.store.client, deps.store.tableName);
+  const triage = { listings: [] as ListingRef[], subjects: [] as string[] };
+  // groups taken from the planner and not yet committed, in commit order
+  const uncommitted: UncommittedGroup[] = [];
+
+  const prepareNext = async () => {
+    const next = await groups.next();
+    if (next.done === true) return undefined;
+    const planned = next.value;
+    const subjects = subjectsOf(planned.rows);
+    const earlier = uncommitted.filter((group) => [...subjects].some((uscc) => group.subjects.has(uscc)));
+    const group = uncommittedGroup(subjects);
+    uncommitted.push(group);
+    // a subject of a group not committed yet is read once that group is
+    await Promise.all(earlier.map((other) => other.committed));
+    const prepared = await prepareGroup(
+      deps.store,
+      ACTOR,
+      planned.position,
+      planned.rows,
+      planned.rowCounts,
+      { written, optimistic },
+    );
+    return { prepared, group, endsBuffer: planned.endsBuffer };
   };
-  let buffer: NumberedRow[] = [];
-  const flush = async () => {
-    if (buffer.length === 0) return;
-    const last = (buffer[buffer.length - 1] as NumberedRow).ordinal;
-    const { ready, counts, errors } = await prepareRows(buffer, orgCodes, record.importId);
-    await writeRowErrors(deps.store, record.importId, errors);
-    counts.itemsWritten += errors.length;
-    const groups = planGroups(ready);
-    if (groups.length === 0) groups.push([]);
-    for (let index = cursor.groupsDone; index < groups.length; index++) {
-      const after: ChunkCursor =
-        index === groups.length - 1
-          ? { checkpoint: last, groupsDone: 0 }
-          : { checkpoint: cursor.checkpoint, groupsDone: index + 1 };
-      const result = await applyGroup(
-        deps.store,
-        ACTOR,
-        { importId: record.importId, chunk: chunkNumber, before: cursor, after },
-        groups[index] as ReadyRow[],
-        // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
-        index === 0 ? counts : emptyCounts(),
-        { written, optimistic },
-      );
-      optimistic = !result.foundExisting;
-      for (const row of groups[index] as ReadyRow[]) {
-        if (row.kind === 'listing') written.add(row.subject.uscc);
-        else if (row.kind === 'registry') written.add(row.uscc);
+  // preparations run one after the other, up to GROUPS_AHEAD ahead of the commit
+  const ahead: ReturnType<typeof prepareNext>[] = [];
+  let lastPrepared: Promise<unknown> = Promise.resolve();
+  const prepareAhead = () => {
+    const prepared = lastPrepared.then(prepareNext);
+    // a failure is met where the group is awaited; keep it from counting as unhandled meanwhile
+    prepared.catch(() => undefined);
+    lastPrepared = prepared;
+    ahead.push(prepared);
+  };
+
+  for (let count = 0; count < GROUPS_AHEAD; count++) prepareAhead();
+  try {
+    for (;;) {
+      const current = await ahead.shift();
+      if (current === undefined) break;
+      prepareAhead();
+      let result: Awaited<ReturnType<typeof commitGroup>>;
+      try {
+        result = await commitGroup(deps.store, ACTOR, current.prepared);
+        for (const uscc of current.group.subjects) written.add(uscc);
+      } finally {
+        uncommitted.splice(uncommitted.indexOf(current.group), 1);
+        current.group.settle();
       }
-      audits.push(...result.audits);
-      await writeAudits(true);
-      changed.push(...result.changed);
-      subjects.push(...result.subjects);
-      cursor = after;
+      optimistic = !result.foundExisting;
+      await audits.add(result.audits);
+      triage.listings.push(...result.changed);
+      triage.subjects.push(...result.subjects);
+      // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
+      if (current.endsBuffer && (triage.listings.length > 0 || triage.subjects.length > 0)) {
+        await deps.requestClassification({
+          importId: record.importId,
+          listings: triage.listings.splice(0),
+          subjects: triage.subjects.splice(0),
+        });
+      }
     }
-    buffer = [];
-    await writeAudits(false);
-    await auditsInFlight;
-    // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
-    if (changed.length > 0 || subjects.length > 0) {
-      await deps.requestClassification({
-        importId: record.importId,
-        listings: changed.splice(0),
-        subjects: subjects.splice(0),
-      });
-    }
-  };
-  for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
-    if (numbered.ordinal <= cursor.checkpoint || numbered.ordinal < start.fromRow) continue;
-    if (numbered.ordinal > start.toRow) break;
-    buffer.push(numbered);
-    if (buffer.length >= deps.settings.bufferRows) await flush();
+    await audits.drain();
+  } catch (error) {
+    // the entries of the groups committed so far are still true; write them before giving up
+    await audits.drain().catch(() => undefined);
+    throw error;
+  } finally {
+    // after a failure, the groups read ahead are abandoned: release those waiting, stop reading the file
+    for (const group of uncommitted) group.settle();
+    await Promise.allSettled(ahead);
+    await groups.return(undefined);
   }
-  await flush();
 }
 
 async function finalize(
