@@ -103,22 +103,55 @@ export async function updateImport(
 }
 
 /** Newest first, one page at a time. */
-export async function listImports(deps: Deps, options: { limit: number; cursor?: string }) {
-  const page = await deps.client.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: GSI.byOwnerStatus.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': GSI.byOwnerStatus.partitionKey },
-      ExpressionAttributeValues: { ':pk': indexPartitions.imports() },
-      ScanIndexForward: false,
-      Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor),
-    }),
-  );
+/** Queries a filtered listing makes for one page before it answers with what it found and a cursor. */
+const LIST_QUERIES_PER_PAGE = 10;
+
+/**
+ * Imports newest first, `limit` a page. With `visible`, the page holds only the records it accepts and
+ * is filled from further queries, so that a department's page is not mostly empty; the cursor then
+ * points after the last record looked at.
+ */
+export async function listImports(
+  deps: Deps,
+  options: { limit: number; cursor?: string; visible?: (record: ImportRecord) => boolean },
+) {
+  const items: ImportRecord[] = [];
+  let start = decodeCursor(options.cursor);
+  for (let query = 0; query < LIST_QUERIES_PER_PAGE; query++) {
+    const page = await deps.client.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: GSI.byOwnerStatus.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI.byOwnerStatus.partitionKey },
+        ExpressionAttributeValues: { ':pk': indexPartitions.imports() },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const record = stripKeys<ImportRecord>(item);
+      if (options.visible !== undefined && !options.visible(record)) continue;
+      items.push(record);
+      if (items.length === options.limit) {
+        const last = item === page.Items?.at(-1) ? page.LastEvaluatedKey : indexCursorOf(item);
+        return { items, cursor: encodeCursor(last) };
+      }
+    }
+    start = page.LastEvaluatedKey;
+    if (start === undefined) break;
+  }
+  return { items, cursor: encodeCursor(start) };
+}
+
+/** The key a query of the imports index would resume after, for an item it returned. */
+function indexCursorOf(item: Record<string, unknown>): Record<string, unknown> {
   return {
-    items: (page.Items ?? []).map((item) => stripKeys<ImportRecord>(item)),
-    cursor: encodeCursor(page.LastEvaluatedKey),
+    PK: item.PK,
+    SK: item.SK,
+    [GSI.byOwnerStatus.partitionKey]: item[GSI.byOwnerStatus.partitionKey],
+    [GSI.byOwnerStatus.sortKey]: item[GSI.byOwnerStatus.sortKey],
   };
 }
 

@@ -368,6 +368,39 @@ describe('GET /imports', () => {
   });
 });
 
+describe('GET /imports for a department', () => {
+  it('fills each page with its own imports among many others, and pages on to the last', async () => {
+    // Prepare: the department's three uploads, each followed by two of the city's
+    const department = claims.department('石家庄市分页测试局');
+    const own: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const created = await createImport({ source: 'registry', fileName: `部门${index}.csv` }, department);
+      own.unshift((created.json as unknown as Created).importId);
+      await createImport({ source: 'registry', fileName: `市级${index}a.csv` });
+      await createImport({ source: 'registry', fileName: `市级${index}b.csv` });
+    }
+    const page = async (cursor?: string) =>
+      (
+        await call({
+          routeKey: 'GET /imports',
+          path: '/imports',
+          query: { limit: '2', ...(cursor === undefined ? {} : { cursor }) },
+          claims: department,
+        })
+      ).json as { items: { importId: string }[]; cursor?: string };
+
+    // Act
+    const first = await page();
+    const second = await page(first.cursor);
+
+    // Assess: two, then the last one, newest first, and no cursor after it
+    expect(first.items.map((item) => item.importId)).toEqual(own.slice(0, 2));
+    expect(first.cursor).toBeDefined();
+    expect(second.items.map((item) => item.importId)).toEqual(own.slice(2));
+    expect(second.cursor).toBeUndefined();
+  });
+});
+
 describe('GET /imports/{importId}/errors', () => {
   const person = residentId('13010219850505123');
 

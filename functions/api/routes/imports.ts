@@ -177,11 +177,9 @@ export const listImportsRoute = defineRoute<ApiDeps, unknown, { limit: number; c
     const page = await listImports(deps.store, {
       limit: query.limit,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(scope.role === 'city' ? {} : { visible: (record: ImportRecord) => canSeeImport(scope, record) }),
     });
-    return {
-      items: page.items.filter((record) => canSeeImport(scope, record)),
-      ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
-    };
+    return { items: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
   },
 });
 
