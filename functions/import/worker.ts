@@ -549,10 +549,13 @@ async function writeChunkRows(
   const triage = { listings: [] as ListingRef[], subjects: [] as string[] };
   // groups taken from the planner and not yet committed, in commit order
   const uncommitted: UncommittedGroup[] = [];
+  // set when a commit failed: preparations not begun yet take no further group
+  let abandoned = false;
 
   const prepareNext = async () => {
+    if (abandoned) return undefined;
     const next = await groups.next();
-    if (next.done === true) return undefined;
+    if (next.done === true || abandoned) return undefined;
     const planned = next.value;
     const subjects = subjectsOf(planned.rows);
     const earlier = uncommitted.filter((group) => [...subjects].some((uscc) => group.subjects.has(uscc)));
@@ -615,6 +618,7 @@ async function writeChunkRows(
     throw error;
   } finally {
     // after a failure, the groups read ahead are abandoned: release those waiting, stop reading the file
+    abandoned = true;
     for (const group of uncommitted) group.settle();
     await Promise.allSettled(ahead);
     await groups.return(undefined);

@@ -88,3 +88,39 @@ describe('groups read ahead of the commit', () => {
     expect(cancelled).toEqual([]);
   });
 });
+
+describe('a commit that fails with groups read ahead', () => {
+  it('stops the import without hanging, keeps the audits of what was committed, and the retry completes', async () => {
+    // Prepare: the 5th transaction fails as a DynamoDB outage would
+    const table = await createTestTable('import-pipeline');
+    let transactions = 0;
+    let failing = true;
+    table.documentClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/TransactWrite/.test(String(context.commandName)) && failing && ++transactions === 5) {
+          throw Object.assign(new Error('injected outage'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectOutage' },
+    );
+    const harness = createImportHarness(table, { settings: { bufferRows: 6 } });
+    const key = harness.drop('court', '中断重试.csv', utf8Csv([[...COURT_HEADER], ...rows()]));
+
+    // Act: the delivery fails; SQS delivers it again once DynamoDB is back
+    await expect(harness.notify(key)).rejects.toThrow('injected outage');
+    const auditsAfterFailure = await itemsOfType(harness.deps.store, 'audit');
+    failing = false;
+    await harness.notify(key);
+
+    // Assess: the groups committed before the outage kept their audit entries; the retry wrote the rest once
+    expect(auditsAfterFailure.length).toBeGreaterThan(0);
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    expect(receipt?.status).toBe('succeeded');
+    expect(receipt?.counts).toMatchObject({ rows: ROWS, listingsNew: ROWS, subjectsNew: SUBJECTS });
+    expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(ROWS);
+    await expectCountersEqualRecount(harness.deps.store);
+    const audits = await itemsOfType(harness.deps.store, 'audit');
+    expect(audits.reduce((sum, audit) => sum + changesIn(audit), 0)).toBe(ROWS);
+  });
+});
