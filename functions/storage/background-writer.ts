@@ -20,7 +20,7 @@ export interface BackgroundWriterOptions {
 
 export const DEFAULT_BACKGROUND_WRITER: BackgroundWriterOptions = {
   concurrency: 3,
-  maxBacklog: 5_000,
+  maxBacklog: 1_000,
   itemsPerTask: 4 * BATCH_WRITE_LIMIT,
 };
 
