@@ -102,9 +102,10 @@ export async function updateImport(
   }
 }
 
-/** Newest first, one page at a time. */
 /** Queries a filtered listing makes for one page before it answers with what it found and a cursor. */
 const LIST_QUERIES_PER_PAGE = 10;
+/** Records a filtered listing reads a query, whatever the page's size. */
+const FILTERED_QUERY_LIMIT = 100;
 
 /**
  * Imports newest first, `limit` a page. With `visible`, the page holds only the records it accepts and
@@ -126,7 +127,7 @@ export async function listImports(
         ExpressionAttributeNames: { '#pk': GSI.byOwnerStatus.partitionKey },
         ExpressionAttributeValues: { ':pk': indexPartitions.imports() },
         ScanIndexForward: false,
-        Limit: options.limit,
+        Limit: options.visible === undefined ? options.limit : Math.max(options.limit, FILTERED_QUERY_LIMIT),
         ExclusiveStartKey: start,
       }),
     );
