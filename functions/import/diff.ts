@@ -44,6 +44,11 @@ export function listingKeyOf(listing: { uscc: string; listType: string; key: str
     .digest('base64');
 }
 
+/** The listing keys ({@link listingKeyOf}) a file carries. */
+export interface ListingKeys {
+  has(key: string): boolean;
+}
+
 /** What the diff needs of a listing. */
 export type ListingRefInScope = Pick<Listing, 'uscc' | 'listType' | 'key'>;
 

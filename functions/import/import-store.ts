@@ -262,14 +262,18 @@ export interface ChunkState {
   readonly groupsDone: number;
   readonly done: boolean;
   readonly counts: ImportCounts;
+  /** Rows of the chunk that repeat an earlier row of the file, found by the scan: one bit a row from `fromRow`. */
+  readonly repeatedRows?: Uint8Array;
+}
+
+export interface ChunkRange {
+  readonly fromRow: number;
+  readonly toRow: number;
+  readonly repeatedRows?: Uint8Array;
 }
 
 /** Creates the chunk records of a batch unless they exist. */
-export async function createChunks(
-  deps: Deps,
-  importId: string,
-  ranges: readonly { fromRow: number; toRow: number }[],
-) {
+export async function createChunks(deps: Deps, importId: string, ranges: readonly ChunkRange[]) {
   await Promise.all(
     ranges.map(async (range, chunk) => {
       await deps.client
@@ -307,6 +311,7 @@ function chunkOf(item: Record<string, unknown>): ChunkState {
     groupsDone: Number(item.groupsDone ?? 0),
     done: item.done === true,
     counts,
+    ...(item.repeatedRows instanceof Uint8Array ? { repeatedRows: item.repeatedRows } : {}),
   };
 }
 

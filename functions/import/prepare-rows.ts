@@ -35,17 +35,22 @@ export class OrgCodeResolver {
   }
 }
 
-/** Reads a buffer's rows: what can be written, the counts so far, and the errors to report. */
+/**
+ * Reads a buffer's rows: what can be written, the counts so far, and the errors to report. A row that
+ * lists again what an earlier row lists counts as a duplicate and is not written again: within the
+ * buffer by its natural key, further back as `repeated` says (from the scan of the whole file).
+ */
 export async function prepareRows(
   group: readonly NumberedRow[],
   orgCodes: OrgCodeResolver,
   importId: string,
+  repeated: (ordinal: number) => boolean = () => false,
 ) {
   const counts = emptyCounts();
   const errors: RowError[] = [];
   const ready: ReadyRow[] = [];
   const seenInGroup = new Set<string>();
-  for (const { row, context } of group) {
+  for (const { row, context, ordinal } of group) {
     counts.rows += 1;
     const outcome: RowOutcome = interpretRow(row, context);
     if (outcome.kind === 'person') {
@@ -98,7 +103,7 @@ export async function prepareRows(
       continue;
     }
     const naturalKey = `${uscc}#${outcome.listing.listType}#${outcome.listing.key}`;
-    if (seenInGroup.has(naturalKey)) {
+    if (seenInGroup.has(naturalKey) || repeated(ordinal)) {
       counts.duplicateRows += 1;
       continue;
     }

@@ -22,6 +22,7 @@ import {
   activeListingsInScope,
   diffScope,
   flagMissing,
+  type ListingKeys,
   type ListingRefInScope,
   listingKeyOf,
 } from './diff.ts';
@@ -50,6 +51,7 @@ import {
 } from './model.ts';
 import { FileRejectedError } from './parse/errors.ts';
 import { OrgCodeResolver, prepareRows } from './prepare-rows.ts';
+import { inRowBitmap, rowBitmap } from './row-bitmap.ts';
 import { interpretRow } from './row-rules.ts';
 import { type NumberedRow, numberedRows } from './row-stream.ts';
 import type { WorkQueue } from './work-queue.ts';
@@ -250,7 +252,7 @@ async function runImport(
   const existing = await getChunks(deps.store, record.importId);
   // the listing keys the file carries, kept from the scan so that finishing in this invocation
   // need not read the file a third time
-  let seen: ReadonlySet<string> | undefined;
+  let seen: ListingKeys | undefined;
   if (existing.length === 0) {
     let sha256: string;
     let scan: ScanResult;
@@ -305,7 +307,10 @@ async function runImport(
       await updateImport(deps.store, record.importId, { diff });
     }
     seen = scan.seen;
-    const ranges = splitRanges(scan.rows, deps.settings.chunkRows);
+    const ranges = splitRanges(scan.rows, deps.settings.chunkRows).map((range) => {
+      const repeatedRows = rowBitmap(range.fromRow, range.toRow, scan.repeated);
+      return repeatedRows === undefined ? range : { ...range, repeatedRows };
+    });
     await createChunks(deps.store, record.importId, ranges);
     await updateImport(deps.store, record.importId, { chunks: ranges.length });
   }
@@ -349,7 +354,9 @@ async function hashObject(deps: ImportDeps, key: string): Promise<string> {
 interface ScanResult {
   readonly rows: number;
   /** Listing keys the file carries, for the diff of a full push. */
-  readonly seen: Set<string>;
+  readonly seen: ListingKeys;
+  /** Ordinals of the rows that list again a listing an earlier row of the file lists, in file order. */
+  readonly repeated: readonly number[];
   readonly listType?: string;
 }
 
@@ -363,9 +370,16 @@ function streamOptions(deps: ImportDeps, record: ImportRecord) {
   };
 }
 
-/** Pass 1: reads every row without writing, so that a file that cannot be read is rejected whole. */
+/**
+ * Pass 1: reads every row without writing, so that a file that cannot be read is rejected whole; notes
+ * the listings the file carries and the rows that repeat one, however far apart.
+ */
 async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanResult> {
-  const seen = new Set<string>();
+  // listings of valid rows, and those of rows too broken to write that still name one (so that the diff
+  // does not call it missing); only the former make a later row a repeat
+  const listed = new Set<string>();
+  const named = new Set<string>();
+  const repeated: number[] = [];
   const fullPush = FULL_PUSH_SOURCES.includes(record.source);
   const orgCodes = new OrgCodeResolver(deps.store);
   let rows = 0;
@@ -374,22 +388,25 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
     rows++;
     if (!fullPush) continue;
     const outcome = interpretRow(numbered.row, numbered.context);
-    if (outcome.kind === 'invalid' && outcome.names !== undefined) seen.add(listingKeyOf(outcome.names));
+    if (outcome.kind === 'invalid' && outcome.names !== undefined) named.add(listingKeyOf(outcome.names));
     if (outcome.kind !== 'listing') continue;
     listType ??= outcome.listing.listType;
     const uscc =
       'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
-    if (uscc !== undefined)
-      seen.add(listingKeyOf({ uscc, listType: outcome.listing.listType, key: outcome.listing.key }));
+    if (uscc === undefined) continue;
+    const key = listingKeyOf({ uscc, listType: outcome.listing.listType, key: outcome.listing.key });
+    if (listed.has(key)) repeated.push(numbered.ordinal);
+    else listed.add(key);
   }
-  return { rows, seen, ...(listType === undefined ? {} : { listType }) };
+  const seen: ListingKeys = { has: (key) => listed.has(key) || named.has(key) };
+  return { rows, seen, repeated, ...(listType === undefined ? {} : { listType }) };
 }
 
 /** Counts the scope's active listings and those the file lacks; `onMissing` sees each of the latter. */
 async function computeDiff(
   deps: ImportDeps,
   record: ImportRecord,
-  seen: ReadonlySet<string>,
+  seen: ListingKeys,
   onMissing: (listing: ListingRefInScope) => Promise<void> = async () => undefined,
 ) {
   const scope = diffScope(record.source, record.createdBy?.department);
@@ -411,7 +428,7 @@ export async function processChunk(
   deps: ImportDeps,
   importId: string,
   chunkNumber: number,
-  seen?: ReadonlySet<string>,
+  seen?: ListingKeys,
 ): Promise<void> {
   const record = await getImport(deps.store, importId);
   const chunk = await getChunk(deps.store, importId, chunkNumber);
@@ -459,7 +476,9 @@ async function* plannedBuffers(
   let buffer: NumberedRow[] = [];
   const planBuffer = async () => {
     const last = (buffer[buffer.length - 1] as NumberedRow).ordinal;
-    const { ready, counts, errors } = await prepareRows(buffer, orgCodes, record.importId);
+    const { ready, counts, errors } = await prepareRows(buffer, orgCodes, record.importId, (ordinal) =>
+      inRowBitmap(start.repeatedRows, start.fromRow, ordinal),
+    );
     buffer = [];
     await writeRowErrors(deps.store, record.importId, errors);
     counts.itemsWritten += errors.length;
@@ -625,11 +644,7 @@ async function writeChunkRows(
   }
 }
 
-async function finalize(
-  deps: ImportDeps,
-  record: ImportRecord,
-  scanned?: ReadonlySet<string>,
-): Promise<void> {
+async function finalize(deps: ImportDeps, record: ImportRecord, scanned?: ListingKeys): Promise<void> {
   const current = await getImport(deps.store, record.importId);
   if (current === undefined || current.status !== 'running') return;
   const counts: ImportCounts = sumCounts(await getChunks(deps.store, record.importId));

@@ -82,6 +82,29 @@ describe('a file of 35 rows in chunks of 10', () => {
     expect(stored.get('130102')?.activeListings).toBe(35);
   });
 
+  it('counts a row that repeats one of another chunk as a duplicate, whichever chunk runs first', async () => {
+    // Prepare: rows 3 and 17 are listed again as rows 33 and 34, in the last chunk
+    const harness = await chunkedHarness();
+    const rows = courtRows(33);
+    const lines = [[...COURT_HEADER], ...rows, [...(rows[2] as string[])], [...(rows[16] as string[])]];
+    const key = harness.drop('court', '跨块重复.csv', utf8Csv(lines));
+    const importId = dropImportId(key);
+    await harness.notify(key);
+    // Act: the last chunk first
+    for (const body of harness.sent.splice(0).reverse()) await handleMessage(harness.deps, body);
+    // Assess
+    const receipt = await getImport(harness.deps.store, importId);
+    expect(receipt?.status).toBe('succeeded');
+    expect(receipt?.counts).toMatchObject({
+      rows: 35,
+      listingsNew: 33,
+      duplicateRows: 2,
+      listingsUnchanged: 0,
+    });
+    expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(33);
+    await expectCountersEqualRecount(harness.deps.store);
+  });
+
   it('keeps a file that fits one chunk in one invocation', async () => {
     // Prepare
     const harness = await chunkedHarness();

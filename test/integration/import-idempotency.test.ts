@@ -88,9 +88,11 @@ describe('the same notification twice', () => {
 });
 
 describe('the same row twice in a file', () => {
-  it('counts a repeated row once, next to the first or far from it', async () => {
-    // Prepare: row 1 repeated at once, row 2 repeated 40 rows later (another write group)
-    const harness = await freshHarness();
+  it('counts a repeated row once as a duplicate, next to the first or in a later buffer', async () => {
+    // Prepare: buffers of 10 rows; row 1 repeated at once, row 2 repeated 44 rows later
+    const harness = createImportHarness(await createTestTable('import-idempotency'), {
+      settings: { bufferRows: 10 },
+    });
     const rows = courtRows(45);
     const [one, two] = rows as [string[], string[]];
     const lines = [[...COURT_HEADER], one, [...one], ...rows.slice(1), [...two]];
@@ -99,15 +101,44 @@ describe('the same row twice in a file', () => {
     await harness.notify(key);
     // Assess
     const receipt = await getImport(harness.deps.store, dropImportId(key));
-    expect(receipt?.counts).toMatchObject({ rows: 47, listingsNew: 45, subjectsNew: 45 });
-    // the repeat next to its first is dropped before writing; the far one finds its listing unchanged
-    expect(receipt?.counts?.duplicateRows).toBeGreaterThanOrEqual(1);
-    expect((receipt?.counts?.duplicateRows ?? 0) + (receipt?.counts?.listingsUnchanged ?? 0)).toBe(2);
+    expect(receipt?.counts).toMatchObject({
+      rows: 47,
+      listingsNew: 45,
+      subjectsNew: 45,
+      duplicateRows: 2,
+      listingsUnchanged: 0,
+    });
     expect(await getListings(harness.deps.store, makeUscc(1))).toHaveLength(1);
     expect(await getListings(harness.deps.store, makeUscc(2))).toHaveLength(1);
     const stored = await readCurrentCounters(harness.deps.store);
     expect(stored.get('130102')).toMatchObject({ listedSubjects: 45, activeListings: 45 });
     await expectCountersEqualRecount(harness.deps.store);
+  });
+
+  it('keeps the first of two rows for one case, and tells a repeat from a listing already stored', async () => {
+    // Prepare: 30 listings stored; a new file lists them again, and its last row repeats the first
+    // with another listed date
+    const harness = createImportHarness(await createTestTable('import-idempotency'), {
+      settings: { bufferRows: 10 },
+    });
+    const rows = courtRows(30);
+    await harness.notify(harness.drop('court', '首批.csv', utf8Csv([[...COURT_HEADER], ...rows])));
+    const first = rows[0] as string[];
+    const laterDate = [...first.slice(0, 5), '2022-12-01'];
+    const key = harness.drop('court', '次批.csv', utf8Csv([[...COURT_HEADER], ...rows, laterDate]));
+    // Act
+    await harness.notify(key);
+    // Assess
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    expect(receipt?.counts).toMatchObject({
+      rows: 31,
+      listingsNew: 0,
+      listingsUnchanged: 30,
+      listingsUpdated: 0,
+      duplicateRows: 1,
+    });
+    const [listing] = await getListings(harness.deps.store, makeUscc(1));
+    expect(listing?.listedAt).toBe(first[5]);
   });
 });
 
