@@ -72,7 +72,8 @@ export interface ImportRecord {
   readonly chunks?: number;
   readonly chunksDone?: number;
   readonly diff?: ImportDiff;
-  readonly listType?: string;
+  /** The list types of the file's listing rows, in the order they first appear. */
+  readonly listTypes?: readonly string[];
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly durationMs?: number;

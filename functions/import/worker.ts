@@ -281,7 +281,7 @@ async function runImport(
     }
     await updateImport(deps.store, record.importId, {
       sha256,
-      ...(scan.listType === undefined ? {} : { listType: scan.listType }),
+      ...(scan.listTypes.size === 0 ? {} : { listTypes: [...scan.listTypes] }),
     });
 
     if (FULL_PUSH_SOURCES.includes(record.source)) {
@@ -357,7 +357,8 @@ interface ScanResult {
   readonly seen: ListingKeys;
   /** Ordinals of the rows that list again a listing an earlier row of the file lists, in file order. */
   readonly repeated: readonly number[];
-  readonly listType?: string;
+  /** The list types of its listing rows, in the order they first appear. */
+  readonly listTypes: ReadonlySet<string>;
 }
 
 function streamOptions(deps: ImportDeps, record: ImportRecord) {
@@ -383,14 +384,14 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
   const fullPush = FULL_PUSH_SOURCES.includes(record.source);
   const orgCodes = new OrgCodeResolver(deps.store);
   let rows = 0;
-  let listType: string | undefined;
+  const listTypes = new Set<string>();
   for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
     rows++;
     if (!fullPush) continue;
     const outcome = interpretRow(numbered.row, numbered.context);
     if (outcome.kind === 'invalid' && outcome.names !== undefined) named.add(listingKeyOf(outcome.names));
     if (outcome.kind !== 'listing') continue;
-    listType ??= outcome.listing.listType;
+    listTypes.add(outcome.listing.listType);
     const uscc =
       'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
     if (uscc === undefined) continue;
@@ -399,7 +400,7 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
     else listed.add(key);
   }
   const seen: ListingKeys = { has: (key) => listed.has(key) || named.has(key) };
-  return { rows, seen, repeated, ...(listType === undefined ? {} : { listType }) };
+  return { rows, seen, repeated, listTypes };
 }
 
 /** Counts the scope's active listings and those the file lacks; `onMissing` sees each of the latter. */

@@ -160,6 +160,7 @@ describe('the city push', () => {
       ),
     );
     expect(types).toEqual(['court-debtor', 'tax-violation', 'procurement-violation', 'market-violation']);
+    expect(receipt?.listTypes).toEqual(types);
     expect((await getSubject(harness.deps.store, makeUscc(2)))?.district).toBe('130104');
   });
 });

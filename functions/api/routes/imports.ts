@@ -64,7 +64,7 @@ const importRecordSchema = z
         threshold: z.number(),
       })
       .optional(),
-    listType: z.string().optional(),
+    listTypes: z.array(z.string()).optional(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),
     durationMs: z.number().optional(),
