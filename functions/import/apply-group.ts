@@ -17,15 +17,14 @@ import {
 } from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
 import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
+import { isTransactionRace, raceOnExtra } from '#storage/errors.ts';
 import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
   type Actor,
   changeSubjectWith,
   counterActions,
-  isTransactionRace,
   type ListingRef,
   planSubjectWrites,
-  raceOnExtra,
   type StoreDeps,
   type SubjectChange,
   syncListingDistricts,

@@ -11,6 +11,7 @@ import {
   queryAll,
   queryPages,
 } from '#storage/batch.ts';
+import { isConditionFailed } from '#storage/errors.ts';
 import { ITEM_TYPES, indexKeys, indexPartitions, keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
@@ -46,7 +47,7 @@ export async function createImport(deps: Deps, record: ImportRecord): Promise<Im
     );
     return record;
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailed(error)) throw error;
     const existing = await getImport(deps, record.importId);
     if (existing === undefined) throw error;
     return existing;
@@ -97,7 +98,7 @@ export async function updateImport(
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }
@@ -177,7 +178,7 @@ export async function claimContentHash(
       );
       return undefined;
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailed(error)) throw error;
       const held = await deps.client.send(
         new GetCommand({ TableName: deps.tableName, Key: keys.importHash(sha256), ConsistentRead: true }),
       );
@@ -294,7 +295,7 @@ export async function createChunks(deps: Deps, importId: string, ranges: readonl
           }),
         )
         .catch((error: { name?: string }) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
+          if (!isConditionFailed(error)) throw error;
         });
     }),
   );
@@ -348,7 +349,7 @@ export async function markChunkDone(deps: Deps, importId: string, chunk: number)
     );
     return true;
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }

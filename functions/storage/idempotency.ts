@@ -3,6 +3,7 @@
  * a repeat with the same key (same caller) gets the same thing back instead of a second one.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from './errors.ts';
 import { ITEM_TYPES, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
 
@@ -34,7 +35,7 @@ export async function claimIdempotencyKey<T extends Record<string, unknown>>(
     );
     return { first: true, value };
   } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailed(error)) throw error;
     const stored = await deps.client.send(
       new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
     );

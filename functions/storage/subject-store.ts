@@ -15,6 +15,7 @@ import type { ChangePlan, Planner } from '#domain/changes.ts';
 import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
 import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
+import { isConditionFailed, isTransactionRace, raceOnExtra } from './errors.ts';
 import { ITEM_TYPES, indexKeys, keys } from './keys.ts';
 
 export interface Clock {
@@ -405,15 +406,6 @@ export async function changeSubject(
   };
 }
 
-/**
- * Whether a cancelled transaction failed on one of the extra actions (those from `firstExtra` on):
- * that is not a race on the subject, and retrying would not help; the caller decides.
- */
-export function raceOnExtra(error: unknown, firstExtra: number): boolean {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((reason, index) => index >= firstExtra && reason.Code === 'ConditionalCheckFailed');
-}
-
 function summarize(subject: Subject | undefined, listing: Listing | undefined) {
   return {
     ...(subject === undefined
@@ -463,16 +455,6 @@ function counterUpdate(
   };
 }
 
-export function isTransactionRace(error: unknown): boolean {
-  const name = (error as { name?: string }).name;
-  if (name === 'TransactionConflictException') return true;
-  if (name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some(
-    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
-  );
-}
-
 /**
  * After a subject moved, its listings follow so the district index finds them in the new district.
  * The counters moved already in the subject's transaction; this only re-keys the listings, each
@@ -496,7 +478,7 @@ export async function syncListingDistricts(deps: StoreDeps, subject: Subject): P
       );
     } catch (error) {
       // Someone else rewrote the listing meanwhile; that write carried the subject's new district.
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailed(error)) throw error;
     }
   }
 }
