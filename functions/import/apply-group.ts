@@ -103,7 +103,8 @@ const REGISTRY_COUNT: Record<RegistryOutcome, keyof ImportCounts> = {
   moved: 'subjectsMoved',
 };
 
-function usccOf(row: Exclude<ReadyRow, { kind: 'count' }>): string {
+/** The subject a listing or registry row changes. */
+export function usccOf(row: Exclude<ReadyRow, { kind: 'count' }>): string {
   return row.kind === 'listing' ? row.subject.uscc : row.uscc;
 }
 
@@ -208,7 +209,7 @@ export interface GroupOptions {
 }
 
 /** Groups a group's rows by the subject they touch; enterprise counts touch none. */
-export function rowsBySubject(rows: readonly ReadyRow[]): Map<string, ReadyRow[]> {
+function rowsBySubject(rows: readonly ReadyRow[]): Map<string, ReadyRow[]> {
   const bySubject = new Map<string, ReadyRow[]>();
   for (const row of rows) {
     if (row.kind === 'count') continue;

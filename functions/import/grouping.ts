@@ -5,7 +5,7 @@
  * transaction); subjects are ordered by district so that a group moves few district counters. Pure and
  * deterministic: a retried worker plans the same groups from the same rows.
  */
-import type { ReadyRow } from './apply-group.ts';
+import { type ReadyRow, usccOf } from './apply-group.ts';
 
 /** Actions a group may plan for; the rest of the 100 is slack for counters we cannot foresee. */
 export const GROUP_ACTION_BUDGET = 92;
@@ -23,9 +23,7 @@ interface Unit {
 }
 
 function unitKey(row: ReadyRow): string {
-  if (row.kind === 'listing') return `S#${row.subject.uscc}`;
-  if (row.kind === 'registry') return `S#${row.uscc}`;
-  return `C#${row.month}#${row.district}`;
+  return row.kind === 'count' ? `C#${row.month}#${row.district}` : `S#${usccOf(row)}`;
 }
 
 function unitDistrict(row: ReadyRow): string {

@@ -17,6 +17,7 @@ import {
   commitGroup,
   prepareGroup,
   type ReadyRow,
+  usccOf,
 } from './apply-group.ts';
 import {
   activeListingsInScope,
@@ -383,8 +384,8 @@ async function scanFile(deps: ImportDeps, record: ImportRecord): Promise<ScanRes
   const repeated: number[] = [];
   const fullPush = FULL_PUSH_SOURCES.includes(record.source);
   const orgCodes = new OrgCodeResolver(deps.store);
-  let rows = 0;
   const listTypes = new Set<string>();
+  let rows = 0;
   for await (const numbered of numberedRows(deps.drop, record.key as string, streamOptions(deps, record))) {
     rows++;
     if (!fullPush) continue;
@@ -537,12 +538,7 @@ function uncommittedGroup(subjects: ReadonlySet<string>): UncommittedGroup {
 }
 
 function subjectsOf(rows: readonly ReadyRow[]): Set<string> {
-  const subjects = new Set<string>();
-  for (const row of rows) {
-    if (row.kind === 'listing') subjects.add(row.subject.uscc);
-    else if (row.kind === 'registry') subjects.add(row.uscc);
-  }
-  return subjects;
+  return new Set(rows.flatMap((row) => (row.kind === 'count' ? [] : [usccOf(row)])));
 }
 
 /**
