@@ -316,7 +316,7 @@ async function runImport(
     await updateImport(deps.store, record.importId, { chunks: ranges.length });
   }
 
-  const chunks = await getChunks(deps.store, record.importId);
+  const chunks = existing.length > 0 ? existing : await getChunks(deps.store, record.importId);
   if (chunks.length > 1 && deps.queue !== undefined) {
     for (const chunk of chunks) {
       if (!chunk.done)
@@ -450,7 +450,7 @@ export async function processChunk(
     await markChunkDone(deps.store, importId, chunkNumber);
   }
   const chunks = await getChunks(deps.store, importId);
-  if (chunks.every((candidate) => candidate.done)) await finalize(deps, record, seen);
+  if (chunks.every((candidate) => candidate.done)) await finalize(deps, record, chunks, seen);
 }
 
 /** A group as planned from a buffer of rows, before anything is read for it. */
@@ -641,10 +641,16 @@ async function writeChunkRows(
   }
 }
 
-async function finalize(deps: ImportDeps, record: ImportRecord, scanned?: ListingKeys): Promise<void> {
+/** Closes an import whose chunks are all done: the diff of a full push, the receipt, the file's move. */
+async function finalize(
+  deps: ImportDeps,
+  record: ImportRecord,
+  chunks: readonly ChunkState[],
+  scanned?: ListingKeys,
+): Promise<void> {
   const current = await getImport(deps.store, record.importId);
   if (current === undefined || current.status !== 'running') return;
-  const counts: ImportCounts = sumCounts(await getChunks(deps.store, record.importId));
+  const counts: ImportCounts = sumCounts(chunks);
   let diff = current.diff;
   if (FULL_PUSH_SOURCES.includes(record.source)) {
     const seen = scanned ?? (await scanFile(deps, current)).seen;
