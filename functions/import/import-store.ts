@@ -12,7 +12,7 @@ import {
   queryPages,
 } from '#storage/batch.ts';
 import { isConditionFailed } from '#storage/errors.ts';
-import { ITEM_TYPES, indexKeys, indexPartitions, keys } from '#storage/keys.ts';
+import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
 import {
@@ -24,11 +24,6 @@ import {
 } from './model.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
-
-function stripKeys<T>(item: Record<string, unknown>): T {
-  const { PK: _pk, SK: _sk, type: _type, GSI2PK: _g2p, GSI2SK: _g2s, ...rest } = item;
-  return rest as T;
-}
 
 /** Creates the batch record unless it exists; returns the stored record either way. */
 export async function createImport(deps: Deps, record: ImportRecord): Promise<ImportRecord> {
@@ -58,7 +53,7 @@ export async function getImport(deps: Deps, importId: string): Promise<ImportRec
   const result = await deps.client.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.importBatch(importId), ConsistentRead: true }),
   );
-  return result.Item === undefined ? undefined : stripKeys<ImportRecord>(result.Item);
+  return result.Item === undefined ? undefined : withoutKeys<ImportRecord>(result.Item);
 }
 
 /** Sets fields of the batch record; with `expectStatus`, only when its status is one of them. */
@@ -133,7 +128,7 @@ export async function listImports(
       }),
     );
     for (const item of page.Items ?? []) {
-      const record = stripKeys<ImportRecord>(item);
+      const record = withoutKeys<ImportRecord>(item);
       if (options.visible !== undefined && !options.visible(record)) continue;
       items.push(record);
       if (items.length === options.limit) {
@@ -249,7 +244,7 @@ export async function* readRowErrors(deps: Deps, importId: string): AsyncGenerat
     deps.client,
     prefixQuery(deps.tableName, keys.importErrorPrefix(importId)),
   )) {
-    for (const item of page) yield stripKeys<StoredRowError>(item);
+    for (const item of page) yield withoutKeys<StoredRowError>(item);
   }
 }
 

@@ -3,8 +3,16 @@
  * typed parts; repositories never concatenate strings of their own.
  */
 import type { ListingStatus, ListType, TriageList } from '#domain/model.ts';
+import { KEY_ATTRIBUTES } from './table-definition.ts';
 
 export type Key = { PK: string; SK: string };
+
+const STORAGE_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, 'type']);
+
+/** An item as the rest of the code sees it: without its table and index keys and its item type. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
+}
 
 export const ITEM_TYPES = {
   subject: 'subject',

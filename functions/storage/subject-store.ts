@@ -16,7 +16,7 @@ import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
 import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { isConditionFailed, isTransactionRace, raceOnExtra } from './errors.ts';
-import { ITEM_TYPES, indexKeys, keys } from './keys.ts';
+import { ITEM_TYPES, indexKeys, keys, withoutKeys } from './keys.ts';
 
 export interface Clock {
   now(): Date;
@@ -53,26 +53,7 @@ export class ConcurrentChangeError extends Error {
 const MAX_ATTEMPTS = 25;
 
 function stripItem<T>(item: Record<string, unknown> | undefined): T | undefined {
-  if (item === undefined) return undefined;
-  const {
-    PK: _pk,
-    SK: _sk,
-    type: _type,
-    GSI1PK,
-    GSI1SK,
-    GSI2PK,
-    GSI2SK,
-    GSI3PK,
-    GSI3SK,
-    GSI4PK,
-    GSI4SK,
-    GSI5PK,
-    GSI5SK,
-    GSI6PK,
-    GSI6SK,
-    ...rest
-  } = item;
-  return rest as T;
+  return item === undefined ? undefined : withoutKeys<T>(item);
 }
 
 export async function getSubject(
