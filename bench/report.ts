@@ -1,5 +1,5 @@
 /**
- * The benchmark's figures against the budgets of DESIGN.md section 6, and the lines that say where the
+ * The benchmark's figures against the budgets of README.md (Benchmark), and the lines that say where the
  * import's time and memory went.
  */
 import type { BatchWriteChildResult } from './batchwrite-child.ts';

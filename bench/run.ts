@@ -1,5 +1,5 @@
 /**
- * The import budget of DESIGN.md section 6, measured: a push file of `--rows` rows (default 100 000)
+ * The import budget of README.md (Benchmark), measured: a push file of `--rows` rows (default 100 000)
  * imported by the real worker against an in-memory DynamoDB Local, compared with raw BatchWriteItem of
  * as many items on the same DynamoDB in the same run, with the worker's peak RSS. Prints `name value`
  * lines on stdout and writes them to `.bench/results.json`; exits non-zero only when something failed,

@@ -1,5 +1,5 @@
 /**
- * Where the one-machine runtime keeps its state. The local contract (DESIGN.md section 3) fixes `PORT`
+ * Where the one-machine runtime keeps its state. The local contract (README.md) fixes `PORT`
  * (default 3000) and `LOCAL_DIR` (default `.local`, relative to the working directory); every path here is
  * absolute because DynamoDB Local runs with its own working directory and would misread a relative one.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --demo]`: the whole system on this machine until Ctrl-C. See DESIGN.md section 3 for the
+ * `npm start [-- --demo]`: the whole system on this machine until Ctrl-C. See README.md for the
  * local contract (`PORT`, `LOCAL_DIR`, the drop folder, the token and evaluate commands).
  */
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The reporting units of Shijiazhuang (DOMAIN.md section 3) and how a row's district is decided: from the
+ * The reporting units of Shijiazhuang (docs/codes.md, Districts) and how a row's district is decided: from the
  * district column when it names one, from the USCC only when the column is empty, otherwise unassigned for
  * the city office to place. Never a guess.
  */

@@ -1,4 +1,4 @@
-/** The words of the field as types. DOMAIN.md section 1 gives the Chinese for each. */
+/** The words of the field as types. docs/README.md (Words) gives the Chinese for each. */
 
 export const LIST_TYPES = [
   'court-debtor',
@@ -37,7 +37,7 @@ export const REGISTRATION_STATUSES = [
 ] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
-/** Flags kept apart from the registration status (DOMAIN.md section 5). */
+/** Flags kept apart from the registration status (docs/codes.md, Flags). */
 export interface SubjectFlags {
   readonly lostContact?: boolean;
   readonly bankruptcy?: boolean;
@@ -55,7 +55,7 @@ export const UNASSIGNED_DISTRICT = 'UNASSIGNED';
 export interface Subject {
   readonly uscc: string;
   readonly name: string;
-  /** A district code of DOMAIN.md section 3, or UNASSIGNED. */
+  /** A district code of docs/codes.md (Districts), or UNASSIGNED. */
   readonly district: string;
   readonly districtSource: DistrictSource;
   readonly registrationStatus?: RegistrationStatus;

@@ -1,6 +1,6 @@
 /**
  * Registry values as the registry and the departments write them: the registration status with its codes
- * and variants, and the yes/no and bankruptcy flags kept apart from it (DOMAIN.md section 5).
+ * and variants, and the yes/no and bankruptcy flags kept apart from it (docs/codes.md, Registration status and Flags).
  */
 import type { RegistrationStatus } from './model.ts';
 import { compactText, toHalfWidth } from './text.ts';

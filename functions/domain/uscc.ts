@@ -1,7 +1,7 @@
 /**
  * Unified Social Credit Code (GB 32100-2015) and the organisation code inside it (GB 11714): normalising,
  * validating, and telling a USCC from the other identifiers that turn up in the same column.
- * DOMAIN.md section 2.
+ * docs/codes.md describes the code.
  */
 import { compactText } from './text.ts';
 
@@ -110,7 +110,7 @@ export function orgCodeCheckChar(first8: string): string {
 }
 
 /**
- * Validates a USCC as DOMAIN.md section 2 describes, after {@link normalizeCode}. A wrong position 18 is
+ * Validates a USCC as docs/codes.md describes, after {@link normalizeCode}. A wrong position 18 is
  * an error; a wrong position 17 (the organisation code's check) only a warning, since some registries
  * issued codes whose embedded organisation code does not check.
  */
@@ -195,7 +195,7 @@ export function usccDivision(uscc: string): string | undefined {
 
 /**
  * True when the USCC starts with one of `prefixes`: by default `91`, registered by market regulation
- * as an enterprise (the scope of the monthly ratio, DOMAIN.md section 8).
+ * as an enterprise (the scope of the monthly ratio, docs/rules.md).
  */
 export function isEnterpriseUscc(uscc: string, prefixes: readonly string[] = ['91']): boolean {
   const { value } = normalizeCode(uscc);

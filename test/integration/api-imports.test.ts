@@ -1,5 +1,5 @@
 /**
- * Imports through the API (DESIGN.md section 5): POST /imports gives an upload URL, the file is put at
+ * Imports through the API (docs/files.md, Sources): POST /imports gives an upload URL, the file is put at
  * its key in the drop folder and its S3 notification delivered to the real worker; the receipt, the
  * list of imports and the row errors as CSV are read back through the API handler.
  *

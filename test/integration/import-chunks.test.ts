@@ -1,5 +1,5 @@
 /**
- * Files split into chunks (DESIGN.md section 6): with a queue, a file of more rows than a chunk holds
+ * Files split into chunks (README.md, imports: Scale): with a queue, a file of more rows than a chunk holds
  * goes out as one message per chunk; the chunks complete the import once, with the right counts,
  * whether they run one after the other, at the same time, or are delivered again.
  */

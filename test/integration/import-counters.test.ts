@@ -1,5 +1,5 @@
 /**
- * What imports do to the counters (DESIGN.md section 4): a subject's first listing moves `STAT#CURRENT`
+ * What imports do to the counters (docs/rules.md, What is counted): a subject's first listing moves `STAT#CURRENT`
  * and the month's flow (the month in Asia/Shanghai, from the injected clock); a registry row that moves
  * a subject moves its count; registry rows update status and flags without touching counts.
  */

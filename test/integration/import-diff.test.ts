@@ -1,5 +1,5 @@
 /**
- * The diff of a full push (DESIGN.md section 5): what was active and is absent from the new file is
+ * The diff of a full push (docs/files.md, Sources): what was active and is absent from the new file is
  * flagged missing-from-push for its department, never ended; a push that would flag more than 30% is
  * held, writes nothing, and runs only once the city releases it through the API.
  *

@@ -1,5 +1,5 @@
 /**
- * The shapes files arrive in (DOMAIN.md section 4): CSV in UTF-8, UTF-8 with BOM or GBK, told apart by
+ * The shapes files arrive in (docs/files.md, Formats and encodings): CSV in UTF-8, UTF-8 with BOM or GBK, told apart by
  * their bytes; workbooks with several sheets, a merged title and blank rows above the header; dates
  * in every form; the list type from the title, a label column, the file name or the source.
  */

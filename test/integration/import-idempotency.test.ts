@@ -1,5 +1,5 @@
 /**
- * Imports are idempotent (DESIGN.md section 4): the same file twice, the same event twice, the same row
+ * Imports are idempotent (docs/files.md, Sending the same file twice): the same file twice, the same event twice, the same row
  * twice in a file: no duplicate subjects, listings or counts. A worker killed mid-file is in
  * import-kill.test.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * A worker killed mid-file and retried (DESIGN.md section 4): a child process runs the real worker on a
+ * A worker killed mid-file and retried (docs/files.md, Sending the same file twice): a child process runs the real worker on a
  * 3 000-row file against this file's table and is killed with SIGKILL at a known write group; the S3
  * notification is then delivered again, in this process. No subject, listing or count may be doubled.
  */

@@ -1,5 +1,5 @@
 /**
- * The worker reads and plans groups ahead of the one it commits (DESIGN.md section 6: the import keeps
+ * The worker reads and plans groups ahead of the one it commits (README.md, Benchmark: the import keeps
  * DynamoDB busy). With buffers of a few rows, one subject's rows fall into groups that are read while
  * the group before them is still being committed: every listing must still land once, every subject
  * carry all its listings, the counters equal a recount, and every change have its audit entry. A group

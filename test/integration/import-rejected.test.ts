@@ -1,5 +1,5 @@
 /**
- * Hostile and broken files (DESIGN.md section 7): each is rejected whole, moved to `rejected/` with a
+ * Hostile and broken files (docs/files.md, A bad file): each is rejected whole, moved to `rejected/` with a
  * report beside it, and nothing else is written: no subject, listing, counter, row error, chunk or
  * content hash. Also what a file with a header and no rows does.
  */

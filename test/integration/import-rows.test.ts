@@ -1,5 +1,5 @@
 /**
- * Row by row (DESIGN.md section 7, DOMAIN.md sections 2–3): bad rows reported where the user sees them
+ * Row by row (docs/files.md, A bad row; docs/codes.md): bad rows reported where the user sees them
  * and never stopping the good ones; codes normalised; districts mapped or left for the city office; and
  * natural persons skipped with nothing of them stored anywhere.
  */

@@ -1,5 +1,5 @@
 /**
- * Every drop-folder source (DESIGN.md section 5) through the real worker: a file dropped into
+ * Every drop-folder source (docs/files.md, Sources) through the real worker: a file dropped into
  * `incoming/<source>/`, its S3 notification delivered, and what lands in the table.
  */
 import { existsSync } from 'node:fs';

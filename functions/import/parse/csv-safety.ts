@@ -1,6 +1,6 @@
 /**
  * Writing CSV that office staff open in Excel: RFC 4180 quoting, CRLF, a BOM so that Excel reads
- * UTF-8, and cells neutralised against formula injection (DESIGN.md section 7).
+ * UTF-8, and cells neutralised against formula injection (docs/files.md, A bad row).
  */
 
 /** Leading characters that make Excel or WPS treat a cell as a formula, or hide one behind them. */

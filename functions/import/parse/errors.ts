@@ -1,5 +1,5 @@
 /**
- * Why a dropped file is refused as a whole (DESIGN.md section 7). The message is Chinese and written for
+ * Why a dropped file is refused as a whole (docs/files.md, A bad file). The message is Chinese and written for
  * the office staff who sent the file: it says what is wrong and what to do instead.
  */
 

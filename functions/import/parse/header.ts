@@ -1,6 +1,6 @@
 /**
- * Finding the header row of a list and mapping each data row's cells to the fields of DOMAIN.md
- * section 4. A file may open with a title and blank rows, hold data on several sheets, and repeat its
+ * Finding the header row of a list and mapping each data row's cells to the fields of docs/files.md
+ * (Column headers). A file may open with a title and blank rows, hold data on several sheets, and repeat its
  * header on every printed page; none of that reaches the caller.
  */
 import { compactText } from '#domain/text.ts';
@@ -32,7 +32,7 @@ export const FIELD_NAMES = [
 export type FieldName = (typeof FIELD_NAMES)[number];
 
 /**
- * Headers seen for each field (DOMAIN.md section 4, plus variants met in real exports). They are
+ * Headers seen for each field (docs/files.md lists them: keep the two in step). They are
  * compared after {@link normalizeHeader}, so spacing, bracket width and a trailing `*` or `：` do not
  * matter. `personId` is only for columns that name a person's ID outright; a column that may hold
  * either (身份证号码/组织机构代码) is `uscc`, and the row validator tells the two apart.
@@ -133,7 +133,7 @@ export interface HeaderOptions {
 const DEFAULT_REQUIRED: readonly FieldName[] = ['uscc', 'name'];
 const DEFAULT_MIN_FIELDS = 2;
 
-/** What each drop-folder source needs to recognise its header (DESIGN.md section 5). */
+/** What each drop-folder source needs to recognise its header (docs/files.md, Sources). */
 export function headerOptionsForSource(source: string): HeaderOptions {
   return source === 'enterprise-counts' ? { requiredAnyOf: ['enterpriseCount'] } : {};
 }

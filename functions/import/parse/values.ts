@@ -1,6 +1,6 @@
 /**
  * Reading the values of a list's cells as office files write them: dates in half a dozen shapes and as
- * Excel serial numbers, list-type labels, performance, counts and months (DOMAIN.md section 4).
+ * Excel serial numbers, list-type labels, performance, counts and months (docs/files.md, Values).
  * Every parser answers `undefined` for what it cannot read; none of them throws.
  */
 
