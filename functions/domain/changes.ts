@@ -13,7 +13,6 @@ export interface ChangePlan {
   readonly listing?: Omit<Listing, 'createdAt' | 'updatedAt'>;
   /** The exit reason, when the change may end the subject's last listing. */
   readonly exitReason?: string;
-  readonly audit: { readonly action: string; readonly detail?: Record<string, unknown> };
 }
 
 export type Planner = (current: { subject?: Subject; listing?: Listing }) => ChangePlan | undefined;
@@ -103,7 +102,6 @@ export function planRecordListing(
       return {
         subject: nextSubject,
         listing: { uscc: facts.uscc, ...listingFacts, status: 'active', district: nextSubject.district },
-        audit: { action: 'listing-recorded', detail: { source: listingFacts.source } },
       };
     }
     if (listing.status === 'exited') {
@@ -128,23 +126,18 @@ export function planRecordListing(
     return {
       subject: nextSubject,
       listing: { ...kept, ...listingFacts, district: nextSubject.district },
-      audit: {
-        action: revived ? 'listing-revived' : 'listing-updated',
-        detail: { source: listingFacts.source },
-      },
     };
   };
 }
 
 /** Ends a listing (confirmed exit). Idempotent: ending an exited listing changes nothing. */
-export function planExitListing(reason: string, detail?: Record<string, unknown>): Planner {
+export function planExitListing(reason: string): Planner {
   return ({ subject, listing }) => {
     if (subject === undefined || listing === undefined || listing.status === 'exited') return undefined;
     return {
       subject: { ...subject },
       listing: { ...listing, status: 'exited' },
       exitReason: reason,
-      audit: { action: 'listing-exited', detail: { reason, ...detail } },
     };
   };
 }
@@ -153,10 +146,7 @@ export function planExitListing(reason: string, detail?: Record<string, unknown>
 export function planMoveSubject(district: string, source: 'column' | 'manual'): Planner {
   return ({ subject }) => {
     if (subject === undefined || subject.district === district) return undefined;
-    return {
-      subject: { ...subject, district, districtSource: source },
-      audit: { action: 'subject-moved', detail: { from: subject.district, to: district } },
-    };
+    return { subject: { ...subject, district, districtSource: source } };
   };
 }
 
@@ -215,13 +205,7 @@ export function planRegistryUpdate(
       updatedAt: _updated,
       ...plain
     } = next;
-    return {
-      subject: plain,
-      audit: {
-        action: moved ? 'subject-moved' : 'registry-updated',
-        detail: { from: subject.district, to: next.district, status: next.registrationStatus },
-      },
-    };
+    return { subject: plain };
   };
 }
 

@@ -3,7 +3,6 @@
  * the district counters in one TransactWriteItems, conditioned on the subject's version; a lost race is
  * retried from a fresh read. That is what keeps `STAT#CURRENT` equal to a recount at every moment.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,9 +10,10 @@ import {
   QueryCommand,
   type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChangePlan, Planner } from '#domain/changes.ts';
+import type { Planner } from '#domain/changes.ts';
 import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
 import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
+import type { ChangedBy } from '#domain/trail.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { isConditionFailed, isTransactionRace, raceOnExtra } from './errors.ts';
 import { ITEM_TYPES, indexKeys, keys, withoutKeys } from './keys.ts';
@@ -24,12 +24,8 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Who made a change, recorded in the audit trail. */
-export interface Actor {
-  readonly id: string;
-  readonly role: string;
-  readonly source: 'import' | 'api' | 'schedule' | 'system';
-}
+/** Who makes a change and why: stored on every item the change writes, read by the trail from the stream. */
+export type Actor = ChangedBy;
 
 export interface StoreDeps {
   readonly client: DynamoDBDocumentClient;
@@ -83,33 +79,24 @@ export async function getListings(deps: StoreDeps, uscc: string): Promise<Listin
   return items.map((item) => stripItem<Listing>(item) as Listing);
 }
 
-/** The subject's audit trail, newest first. */
-export async function getAudit(deps: StoreDeps, uscc: string, limit = 100) {
-  // one page: the newest `limit` entries, however long the history
-  const page = await deps.client.send(
-    new QueryCommand(
-      prefixQuery(deps.tableName, keys.auditPrefix(uscc), { ScanIndexForward: false, Limit: limit }),
-    ),
-  );
-  return (page.Items ?? []).map((item) => stripItem<Record<string, unknown>>(item) ?? {});
-}
-
-export function subjectItem(subject: Subject): Record<string, unknown> {
+export function subjectItem(subject: Subject, changedBy: ChangedBy): Record<string, unknown> {
   return {
     ...keys.subject(subject.uscc),
     type: ITEM_TYPES.subject,
     ...subject,
+    changedBy,
     ...(subject.activeListings > 0 ? indexKeys.listedSubject(subject.district, subject.uscc) : {}),
     ...indexKeys.subjectByOrgCode(subject.uscc.slice(8, 17), subject.uscc),
   };
 }
 
-export function listingItem(listing: Listing, version: number): Record<string, unknown> {
+export function listingItem(listing: Listing, version: number, changedBy: ChangedBy): Record<string, unknown> {
   return {
     ...keys.listing(listing.uscc, listing.listType, listing.key),
     type: ITEM_TYPES.listing,
     ...listing,
     version,
+    changedBy,
     ...(listing.status === 'active'
       ? indexKeys.activeListingByDistrict(
           listing.district,
@@ -145,10 +132,8 @@ function listingSortKey(ref: { listType: string; key: string }): string {
 export interface SubjectWrites {
   readonly subject: Subject;
   readonly listings: readonly Listing[];
-  /** The subject's and its listings' puts, conditioned on the versions read. */
+  /** The subject's and its listings' puts, conditioned on the versions read, each carrying who and why. */
   readonly actions: TransactItems;
-  /** The audit entry of the changes: in the same transaction, or written right after it. */
-  readonly audit: TransactItems[number];
   readonly counters: readonly Delta[];
   readonly flows: readonly Delta[];
 }
@@ -169,7 +154,6 @@ export function planSubjectWrites(
   let current: Subject | undefined = before;
   const listings = new Map<string, StoredListing>(storedListings);
   const touched = new Set<string>();
-  const audits: ChangePlan['audit'][] = [];
   let exitReason: string | undefined;
   let changed = false;
 
@@ -209,7 +193,6 @@ export function planSubjectWrites(
       updatedAt: at,
     };
     if (plan.exitReason !== undefined) exitReason = plan.exitReason;
-    audits.push(plan.audit);
   }
   if (!changed || current === undefined) return undefined;
 
@@ -218,7 +201,7 @@ export function planSubjectWrites(
     {
       Put: {
         TableName: deps.tableName,
-        Item: subjectItem(subject),
+        Item: subjectItem(subject, actor),
         ...(before === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
           : {
@@ -237,7 +220,7 @@ export function planSubjectWrites(
     actions.push({
       Put: {
         TableName: deps.tableName,
-        Item: listingItem(listing, (original?.version ?? 0) + 1),
+        Item: listingItem(listing, (original?.version ?? 0) + 1, actor),
         ...(original === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
           : {
@@ -248,37 +231,8 @@ export function planSubjectWrites(
     });
   }
 
-  const month = shanghaiMonth(now);
-  const auditId = randomUUID();
-  const [firstAudit] = audits;
-  const audit = {
-    Put: {
-      TableName: deps.tableName,
-      Item: {
-        ...keys.audit(subject.uscc, at, auditId),
-        ...indexKeys.auditByMonth(month, at, auditId),
-        type: ITEM_TYPES.audit,
-        at,
-        actor: actor.id,
-        role: actor.role,
-        source: actor.source,
-        action: audits.length === 1 && firstAudit !== undefined ? firstAudit.action : 'changes',
-        ...(audits.length === 1 && firstAudit?.detail !== undefined ? { detail: firstAudit.detail } : {}),
-        ...(audits.length > 1 ? { detail: { changes: audits } } : {}),
-        ...(written.length === 1 && written[0] !== undefined
-          ? { listingType: written[0].listType, listingKey: written[0].key }
-          : {}),
-        before: summarize(
-          before,
-          written.length === 1 ? storedListings.get(listingSortKey(written[0] as Listing)) : undefined,
-        ),
-        after: summarize(subject, written.length === 1 ? written[0] : undefined),
-      },
-    },
-  };
-
   const { counters, flows } = subjectDeltas(subject.uscc, before, subject, exitReason);
-  return { subject, listings: written, actions, audit, counters, flows };
+  return { subject, listings: written, actions, counters, flows };
 }
 
 /** The counter and flow updates for deltas of one or more subjects, one update per item. */
@@ -333,7 +287,7 @@ export async function changeSubjectWith(
     const extra = extraActions();
     if (writes === undefined && extra.length === 0) return undefined;
     const actions = [
-      ...(writes === undefined ? [] : [...writes.actions, writes.audit]),
+      ...(writes === undefined ? [] : writes.actions),
       ...(writes === undefined ? [] : counterActions(deps, writes.counters, writes.flows)),
       ...extra,
     ];
@@ -344,7 +298,7 @@ export async function changeSubjectWith(
         state.subject !== undefined &&
         state.subject.district !== writes.subject.district
       ) {
-        await syncListingDistricts(deps, writes.subject);
+        await syncListingDistricts(deps, writes.subject, actor);
       }
       return writes;
     } catch (error) {
@@ -384,19 +338,6 @@ export async function changeSubject(
     changed: true,
     subject: writes.subject,
     ...(writes.listings[0] === undefined ? {} : { listing: writes.listings[0] }),
-  };
-}
-
-function summarize(subject: Subject | undefined, listing: Listing | undefined) {
-  return {
-    ...(subject === undefined
-      ? {}
-      : {
-          district: subject.district,
-          activeListings: subject.activeListings,
-          status: subject.registrationStatus,
-        }),
-    ...(listing === undefined ? {} : { listingStatus: listing.status }),
   };
 }
 
@@ -441,7 +382,11 @@ function counterUpdate(
  * The counters moved already in the subject's transaction; this only re-keys the listings, each
  * conditioned on its version, and is safe to repeat.
  */
-export async function syncListingDistricts(deps: StoreDeps, subject: Subject): Promise<void> {
+export async function syncListingDistricts(
+  deps: StoreDeps,
+  subject: Subject,
+  actor: Actor,
+): Promise<void> {
   const listings = await getListings(deps, subject.uscc);
   for (const listing of listings) {
     if (listing.district === subject.district) continue;
@@ -452,7 +397,7 @@ export async function syncListingDistricts(deps: StoreDeps, subject: Subject): P
       await deps.client.send(
         new PutCommand({
           TableName: deps.tableName,
-          Item: listingItem({ ...plain, district: subject.district }, version + 1),
+          Item: listingItem({ ...plain, district: subject.district, updatedAt: subject.updatedAt }, version + 1, actor),
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': version },
         }),

@@ -23,7 +23,7 @@ export const GSI = {
   byDistrictQueue: { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   /** Listed subjects (at least one active listing) by district; sparse, scanned by the drift recount. */
   listedSubjects: { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
-  /** Audit entries by month. */
+  /** Trail entries by month, spread over shards (`AUDIT#<yyyy-mm>#<nn>`). */
   auditByMonth: { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
   /** Subjects by their 9-character organisation code (positions 9–17), to match older lists. */
   byOrgCode: { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'GSI6SK' },
@@ -36,9 +36,15 @@ export const INDEX_PURPOSES: Record<IndexName, string> = {
   byOwnerStatus: 'listings by department and status; exits by city-wide status; imports newest first',
   byDistrictQueue: 'exit queue by district and status',
   listedSubjects: 'listed subjects by district (sparse: subjects with an active listing)',
-  auditByMonth: 'audit entries by month',
+  auditByMonth: 'trail entries by month, spread over 16 shard partitions',
   byOrgCode: 'subjects by organisation code (GB 11714), to match lists that carry only the old code',
 };
+
+/**
+ * The attribute DynamoDB expires items on (epoch seconds): records kept for a while only, such as
+ * Idempotency-Key claims, set it; everything else never carries it.
+ */
+export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
 /** Every attribute used as a key anywhere; all are strings. */
 export const KEY_ATTRIBUTES: readonly string[] = [
@@ -47,11 +53,18 @@ export const KEY_ATTRIBUTES: readonly string[] = [
   ...Object.values(GSI).flatMap((index) => [index.partitionKey, index.sortKey]),
 ];
 
+/**
+ * The table streams every change with both images: the trail (who, why, before and after) and triage
+ * are written from it, never by the code that made the change.
+ */
+export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES' as const;
+
 /** The input of CreateTable, shared by DynamoDB Local and the tests; the CDK stack maps the same constants. */
 export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
     AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({
       AttributeName: name,
       AttributeType: 'S' as const,

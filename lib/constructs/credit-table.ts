@@ -6,11 +6,20 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { GSI, TABLE_PARTITION_KEY, TABLE_SORT_KEY } from '#storage/table-definition.ts';
+import {
+  GSI,
+  STREAM_VIEW_TYPE,
+  TABLE_PARTITION_KEY,
+  TABLE_SORT_KEY,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '#storage/table-definition.ts';
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
 
-/** On-demand, point-in-time recovery, encrypted with the AWS-managed key, protected from deletion and kept on stack removal. */
+/**
+ * On-demand, point-in-time recovery, encrypted with the AWS-managed key, protected from deletion and kept
+ * on stack removal; items that carry the TTL attribute expire on it.
+ */
 export function createCreditTable(scope: Construct, id: string): dynamodb.Table {
   const table = new dynamodb.Table(scope, id, {
     partitionKey: stringKey(TABLE_PARTITION_KEY),
@@ -20,6 +29,8 @@ export function createCreditTable(scope: Construct, id: string): dynamodb.Table 
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
+    stream: dynamodb.StreamViewType[STREAM_VIEW_TYPE],
+    timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
   });
   for (const index of Object.values(GSI)) {
     table.addGlobalSecondaryIndex({

@@ -1,0 +1,133 @@
+/**
+ * Trail entries: written by the trail function from the table's stream, read as a subject's history
+ * and as the month's trail. An entry's key is made from its stream record, so a record delivered twice
+ * puts the same item again and adds nothing.
+ */
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { shanghaiMonth } from '#domain/model.ts';
+import type { TrailEntry } from '#domain/trail.ts';
+import { batchPutAll, prefixQuery } from './batch.ts';
+import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from './keys.ts';
+import type { StoreDeps } from './subject-store.ts';
+import { GSI } from './table-definition.ts';
+
+/**
+ * Partitions of a month's trail. A province's busiest hour (a full push) writes a few thousand
+ * entries a second; 16 keys keep each well under DynamoDB's 1 000 writes a second per key. Readers
+ * query all of them, so changing the number needs the months written before to be read with the old one.
+ */
+export const TRAIL_MONTH_SHARDS = 16;
+
+type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
+
+/** A stream record's id, turned into a key part: fixed length, no `#`. */
+function recordPart(recordId: string): string {
+  return createHash('sha256').update(recordId).digest('base64url').slice(0, 22);
+}
+
+function shardOf(recordPartValue: string): number {
+  return recordPartValue.charCodeAt(0) % TRAIL_MONTH_SHARDS;
+}
+
+/** The stored item of one trail entry. */
+export function trailItem(entry: TrailEntry, recordId: string): Record<string, unknown> {
+  const id = recordPart(recordId);
+  const month = shanghaiMonth(new Date(entry.at));
+  return {
+    ...keys.trail(entry.itemKey.PK, entry.at, id),
+    ...indexKeys.trailByMonth(month, shardOf(id), entry.at, id),
+    type: ITEM_TYPES.audit,
+    entryId: id,
+    ...entry,
+  };
+}
+
+/** Puts the entries; safe to repeat. */
+export async function writeTrailEntries(
+  deps: Deps,
+  entries: readonly { entry: TrailEntry; recordId: string }[],
+): Promise<void> {
+  await batchPutAll(
+    deps.client,
+    deps.tableName,
+    entries.map(({ entry, recordId }) => trailItem(entry, recordId)),
+  );
+}
+
+export interface TrailPage {
+  readonly entries: (TrailEntry & { entryId: string })[];
+  /** The sort key of the last entry returned, to continue after it; absent on the last page. */
+  readonly next?: string;
+}
+
+function entryOf(item: Record<string, unknown>) {
+  return withoutKeys<TrailEntry & { entryId: string }>(item);
+}
+
+/** A subject's history (its own changes and its listings'), newest first. */
+export async function subjectTrail(
+  deps: Deps,
+  uscc: string,
+  page: { limit: number; before?: string },
+): Promise<TrailPage> {
+  const prefix = keys.subjectTrailPrefix(uscc);
+  const result = await deps.client.send(
+    new QueryCommand(
+      prefixQuery(deps.tableName, prefix, {
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(page.before === undefined ? {} : { ExclusiveStartKey: { PK: prefix.PK, SK: page.before } }),
+      }),
+    ),
+  );
+  const items = result.Items ?? [];
+  const last = items.at(-1);
+  return {
+    entries: items.map(entryOf),
+    ...(result.LastEvaluatedKey !== undefined && last !== undefined ? { next: String(last.SK) } : {}),
+  };
+}
+
+/**
+ * The month's trail, oldest first: each shard read after the last entry returned, merged by time.
+ * `after` is that entry's index sort key (`<at>#<id>`).
+ */
+export async function monthTrail(
+  deps: Deps,
+  month: string,
+  page: { limit: number; after?: string },
+): Promise<TrailPage> {
+  const shards = Array.from({ length: TRAIL_MONTH_SHARDS }, (_, shard) => shard);
+  const perShard = await Promise.all(
+    shards.map(async (shard) => {
+      const result = await deps.client.send(
+        new QueryCommand({
+          TableName: deps.tableName,
+          IndexName: GSI.auditByMonth.indexName,
+          KeyConditionExpression:
+            page.after === undefined
+              ? `${GSI.auditByMonth.partitionKey} = :pk`
+              : `${GSI.auditByMonth.partitionKey} = :pk AND ${GSI.auditByMonth.sortKey} > :after`,
+          ExpressionAttributeValues: {
+            ':pk': indexPartitions.trailOfMonth(month, shard),
+            ...(page.after === undefined ? {} : { ':after': page.after }),
+          },
+          Limit: page.limit,
+        }),
+      );
+      return { items: result.Items ?? [], more: result.LastEvaluatedKey !== undefined };
+    }),
+  );
+  const sortKey = GSI.auditByMonth.sortKey;
+  const merged = perShard
+    .flatMap((shard) => shard.items)
+    .sort((a, b) => String(a[sortKey]).localeCompare(String(b[sortKey])));
+  const items = merged.slice(0, page.limit);
+  const more = merged.length > page.limit || perShard.some((shard) => shard.more);
+  const last = items.at(-1);
+  return {
+    entries: items.map(entryOf),
+    ...(more && last !== undefined ? { next: String(last[sortKey]) } : {}),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The change trail, written from the table's stream by the trail handler (read from DynamoDB Local's
+ * Streams API as Lambda's event source mapping would): who, why, before and after of every change,
+ * once per change however often a record is delivered, and nothing lost when the handler fails.
+ */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planExitListing, planRecordListing } from '#domain/changes.ts';
+import type { ChangedBy } from '#domain/trail.ts';
+import { uscc18CheckChar } from '#domain/uscc.ts';
+import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
+import { monthTrail, subjectTrail } from '#storage/trail-store.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { allTrailEntries, trailHandlerOf, trailReader } from '../support/trail.ts';
+
+const clerk: ChangedBy = {
+  principal: 'local:department:长安区人民法院',
+  role: 'department',
+  department: '长安区人民法院',
+  cause: { kind: 'request', id: 'req-1' },
+};
+const city: ChangedBy = {
+  principal: 'local:city',
+  role: 'city',
+  cause: { kind: 'exit', id: 'exit-1' },
+  reason: '已履行完毕，经审核确认退出',
+};
+
+function makeUscc(serial: number): string {
+  const body = `91130100${String(serial).padStart(8, '0')}0`;
+  return body + uscc18CheckChar(body);
+}
+
+function list(deps: StoreDeps, uscc: string, key: string, actor: ChangedBy) {
+  return changeSubject(
+    deps,
+    uscc,
+    { uscc, listType: 'court-debtor', key },
+    actor,
+    planRecordListing(
+      { uscc, name: '石家庄某某商贸有限公司', district: '130102', districtSource: 'column' },
+      { listType: 'court-debtor', key, department: '长安区人民法院', source: 'test' },
+      () => {},
+    ),
+  );
+}
+
+let table: TestTable;
+let deps: StoreDeps;
+
+beforeAll(async () => {
+  table = await createTestTable('trail');
+  deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
+});
+
+describe('the trail from the stream', () => {
+  it('records each change of a subject and its listing: who, why, before and after', async () => {
+    // Prepare
+    const uscc = makeUscc(1);
+    const trail = trailReader(table);
+    // Act
+    await list(deps, uscc, '(2022)冀0102执1号', clerk);
+    await changeSubject(
+      deps,
+      uscc,
+      { uscc, listType: 'court-debtor', key: '(2022)冀0102执1号' },
+      city,
+      planExitListing('obligations-performed'),
+    );
+    const history = await trail.history(uscc);
+    await trail.stop();
+    // Assess: newest first; the exit changed the listing's status and the subject's count
+    expect(history).toHaveLength(4);
+    expect(history.map((entry) => entry.event)).toEqual(['changed', 'changed', 'created', 'created']);
+    const exitEntries = history.filter((entry) => entry.changedBy?.cause.kind === 'exit');
+    expect(exitEntries).toHaveLength(2);
+    const listingExit = exitEntries.find((entry) => entry.itemType === 'listing');
+    expect(listingExit).toMatchObject({
+      event: 'changed',
+      version: 2,
+      changedBy: city,
+      changes: { status: { before: 'active', after: 'exited' } },
+    });
+    const subjectExit = exitEntries.find((entry) => entry.itemType === 'subject');
+    expect(subjectExit?.changes).toMatchObject({ activeListings: { before: 1, after: 0 } });
+    const created = history.filter((entry) => entry.event === 'created');
+    expect(created.map((entry) => entry.itemType).sort()).toEqual(['listing', 'subject']);
+    for (const entry of created) expect(entry.changedBy).toEqual(clerk);
+    const listingCreated = created.find((entry) => entry.itemType === 'listing');
+    expect(listingCreated?.changes).toMatchObject({
+      department: { after: '长安区人民法院' },
+      status: { after: 'active' },
+    });
+    // bookkeeping is not a fact
+    for (const entry of history) {
+      expect(Object.keys(entry.changes)).not.toContain('version');
+      expect(Object.keys(entry.changes)).not.toContain('updatedAt');
+      expect(Object.keys(entry.changes)).not.toContain('changedBy');
+      expect(Object.keys(entry.changes).some((name) => name.startsWith('GSI'))).toBe(false);
+    }
+  });
+
+  it('pages a history newest first, and finds the month of each entry', async () => {
+    // Prepare
+    const uscc = makeUscc(2);
+    for (let index = 0; index < 5; index++) await list(deps, uscc, `(2022)冀0102执2${index}号`, clerk);
+    const trail = trailReader(table);
+    await trail.drain();
+    await trail.stop();
+    // Act
+    const pages = [await subjectTrail(deps, uscc, { limit: 4 })];
+    for (let next = pages[0]?.next; next !== undefined; next = pages.at(-1)?.next) {
+      pages.push(await subjectTrail(deps, uscc, { limit: 4, before: next }));
+    }
+    // Assess: 5 listings created and 5 subject changes (the first creates it)
+    const all = pages.flatMap((page) => page.entries);
+    expect(pages.map((page) => page.entries.length)).toEqual([4, 4, 2]);
+    expect(all).toHaveLength(10);
+    expect(new Set(all.map((entry) => entry.entryId)).size).toBe(10);
+    const times = all.map((entry) => entry.at);
+    expect([...times].sort().reverse()).toEqual(times);
+    const month = all[0]?.at.slice(0, 7) as string;
+    const monthly = await monthTrail(deps, month, { limit: 1_000 });
+    const ids = new Set(monthly.entries.map((entry) => entry.entryId));
+    for (const entry of all) expect(ids.has(entry.entryId)).toBe(true);
+  });
+
+  it('writes nothing new when the same stream batch is delivered twice', async () => {
+    // Prepare: capture the batches the reader hands on
+    const batches: DynamoDBStreamEvent[] = [];
+    const handler = trailHandlerOf(table);
+    const capturing = async (event: DynamoDBStreamEvent) => {
+      batches.push(event);
+      return handler(event);
+    };
+    const uscc = makeUscc(3);
+    const trail = trailReader(table, capturing);
+    await trail.drain();
+    batches.length = 0;
+    await list(deps, uscc, '(2022)冀0102执3号', clerk);
+    await trail.drain();
+    await trail.stop();
+    const before = await allTrailEntries(table);
+    // Act
+    for (const batch of batches) await handler(batch);
+    // Assess
+    const after = await allTrailEntries(table);
+    expect(batches.length).toBeGreaterThan(0);
+    expect(after).toHaveLength(before.length);
+    expect(new Set(after.map((item) => `${item.PK}|${item.SK}`))).toEqual(
+      new Set(before.map((item) => `${item.PK}|${item.SK}`)),
+    );
+  });
+
+  it('retries a failing handler and loses nothing', async () => {
+    // Prepare: the handler fails its first two calls outright, then reports its third batch half done
+    const handler = trailHandlerOf(table);
+    let calls = 0;
+    const flaky = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+      calls++;
+      if (calls <= 2) throw new Error('throttled');
+      if (calls === 3 && event.Records.length > 1) {
+        const half = event.Records.slice(0, Math.floor(event.Records.length / 2));
+        await handler({ Records: half });
+        const next = event.Records[half.length]?.dynamodb?.SequenceNumber as string;
+        return { batchItemFailures: [{ itemIdentifier: next }] };
+      }
+      return handler(event);
+    };
+    const uscc = makeUscc(4);
+    const reference = trailReader(table);
+    await reference.drain();
+    for (let index = 0; index < 3; index++) await list(deps, uscc, `(2022)冀0102执4${index}号`, clerk);
+    const trail = trailReader(table, flaky);
+    // Act
+    await trail.drain();
+    await trail.stop();
+    // Assess: 3 listings created, the subject created and changed twice
+    const entries = (await subjectTrail(deps, uscc, { limit: 100 })).entries;
+    expect(calls).toBeGreaterThan(3);
+    expect(entries).toHaveLength(6);
+    expect(entries.filter((entry) => entry.itemType === 'subject').map((entry) => entry.version)).toEqual([
+      3, 2, 1,
+    ]);
+    await reference.stop();
+  });
+
+  it('gives every trail entry a month shard key, never one hot partition', async () => {
+    // Act
+    const entries = await allTrailEntries(table);
+    // Assess
+    const partitions = new Set(entries.map((item) => String(item.GSI5PK)));
+    expect(entries.length).toBeGreaterThan(16);
+    for (const partition of partitions) expect(partition).toMatch(/^AUDIT#\d{4}-\d{2}#\d{2}$/);
+    expect(partitions.size).toBeGreaterThan(4);
+  });
+});
