@@ -76,6 +76,11 @@ export function problemAnswer(
   };
 }
 
+/** API Gateway's 400 for a path it cannot percent-decode, in this API's problem+json shape. */
+export function malformedPathAnswer(): HttpAnswer {
+  return problemAnswer(400, 'malformed-path', '请求路径中的百分号编码（%XX）无效，无法解码。');
+}
+
 /** Writes an answer to the client. */
 export function writeAnswer(
   response: ServerResponse,

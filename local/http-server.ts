@@ -9,11 +9,12 @@ import type { Context } from 'aws-lambda';
 import { type ApiFunction, matchRoute, ROUTES, routeKey } from '#shared/routes.ts';
 import { bearerToken, InvalidTokenError, verifyToken } from './auth.ts';
 import { DROP_UPLOAD_PREFIX, receiveDropUpload } from './drop-upload.ts';
-import { type HttpApiEvent, httpApiEvent, newRequestId } from './http-event.ts';
+import { apiGatewayPath, type HttpApiEvent, httpApiEvent, newRequestId } from './http-event.ts';
 import {
   answerFromResult,
   type HttpAnswer,
   INTERNAL_ERROR_ANSWER,
+  malformedPathAnswer,
   problemAnswer,
   writeAnswer,
 } from './http-result.ts';
@@ -92,8 +93,10 @@ async function respond(
     return receiveDropUpload(request, rawPath, options.dropDir, options.maxUploadBytes);
   }
 
-  const match = matchRoute(method, rawPath);
-  if (match === undefined) return drained(request, noRouteAnswer(method, rawPath));
+  const path = apiGatewayPath(rawPath);
+  if (path === undefined) return drained(request, malformedPathAnswer());
+  const match = matchRoute(method, path);
+  if (match === undefined) return drained(request, noRouteAnswer(method, path));
 
   let claims: Record<string, unknown> | undefined;
   if (match.route.public !== true) {
@@ -112,7 +115,7 @@ async function respond(
 
   const event = httpApiEvent({
     method,
-    rawPath,
+    rawPath: path,
     rawQueryString,
     headers: request.headersDistinct,
     body,

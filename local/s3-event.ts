@@ -1,8 +1,10 @@
 /**
  * Builds the notification S3 sends for a new object in the drop-folder bucket. S3 writes the object key
  * URL-encoded (form style: spaces as `+`), so the handlers must decode it; the local runtime encodes it the
- * same way so that a handler which forgets fails here too.
+ * same way so that a handler which forgets fails here too. The bucket is versioned, so every record
+ * carries the new object's `versionId`.
  */
+import { createHash } from 'node:crypto';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './sqs-event.ts';
 
@@ -30,6 +32,8 @@ export interface CreatedObject {
   readonly eTag: string;
   readonly bucketName: string;
   readonly eventTime: Date;
+  /** The version the put created; by default one derived from the object, as a folder has none. */
+  readonly versionId?: string;
 }
 
 /** The `ObjectCreated:Put` record for one object. */
@@ -58,6 +62,7 @@ export function objectCreatedRecord(object: CreatedObject): S3EventRecord {
         key: encodeS3EventKey(object.key),
         size: object.size,
         eTag: object.eTag,
+        versionId: object.versionId ?? versionIdOf(object),
         sequencer: sequencer(object.eventTime),
       },
     },
@@ -71,6 +76,18 @@ export function objectCreatedEvent(object: CreatedObject): S3Event {
 
 function requestId(time: Date): string {
   return time.getTime().toString(16).toUpperCase().padStart(16, '0');
+}
+
+/**
+ * A version id in S3's form (32 characters of letters, digits, `.` and `_`), the same for the same
+ * object written at the same time, so a notification the watcher repeats names the same version.
+ */
+function versionIdOf(object: CreatedObject): string {
+  return createHash('sha256')
+    .update(`${object.bucketName}\n${object.key}\n${object.eTag}\n${object.eventTime.getTime()}`)
+    .digest('base64url')
+    .replaceAll('-', '.')
+    .slice(0, 32);
 }
 
 let lastSequencer = 0n;

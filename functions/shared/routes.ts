@@ -42,6 +42,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/evaluations/{month}', function: 'api' },
   { method: 'POST', path: '/evaluations/{month}', function: 'api' },
   { method: 'GET', path: '/evaluations/{month}/report', function: 'api' },
+  { method: 'GET', path: '/trail', function: 'api' },
 ];
 
 /** The API Gateway route key of a route: `GET /subjects/{uscc}`. */
@@ -49,7 +50,10 @@ export function routeKey(route: RouteDefinition): string {
   return `${route.method} ${route.path}`;
 }
 
-/** Matches a concrete method and path against the table; returns the route and its path parameters. */
+/**
+ * Matches a concrete method and path against the table; returns the route and its path parameters. The
+ * path is already decoded, as API Gateway decodes it before routing (`local/http-event.ts`).
+ */
 export function matchRoute(
   method: string,
   path: string,
@@ -63,7 +67,7 @@ export function matchRoute(
     const matches = pattern.every((part, index) => {
       const segment = segments[index] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
-        pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
+        pathParameters[part.slice(1, -1)] = segment;
         return true;
       }
       return part === segment;

@@ -34,3 +34,27 @@ export function shapeOf(value: unknown, options: ShapeOptions = {}, path = ''): 
   }
   return typeof value;
 }
+
+/**
+ * A copy of a JSON value without the values at the given dotted paths: what is left must be equal
+ * between a local event and the cloud's, value for value. The paths name what only the environment
+ * decides (account, region, random ids); the tests check those by format instead.
+ */
+export function withoutPaths(value: unknown, paths: readonly string[]): unknown {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const path of paths) {
+    const parts = path.split('.');
+    const last = parts.pop() as string;
+    let parent: unknown = copy;
+    for (const part of parts) parent = (parent as Record<string, unknown> | undefined)?.[part];
+    if (typeof parent === 'object' && parent !== null) delete (parent as Record<string, unknown>)[last];
+  }
+  return copy;
+}
+
+/** The value at a dotted path. */
+export function valueAt(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const part of path.split('.')) current = (current as Record<string, unknown> | undefined)?.[part];
+  return current;
+}
