@@ -1,16 +1,20 @@
 /**
  * Tokens for the one-machine runtime. They carry the claims the cloud's JWT authorizer passes on
- * (role, district, department), signed HS256 with a secret kept in `$LOCAL_DIR/jwt-secret`, so the
- * local server can check them the way API Gateway checks the user pool's tokens.
+ * (role, district, department, or Cognito's `custom:` forms of them), signed HS256 with a secret kept in
+ * `$LOCAL_DIR/jwt-secret`, so the local server can check them the way API Gateway checks the user pool's
+ * tokens.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { normalizeDepartment, readClaim } from '#shared/auth.ts';
 
 export const TOKEN_ISSUER = 'credit-governance-local';
 export const TOKEN_AUDIENCE = 'credit-governance';
 export const DEFAULT_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+/** How far the issuer's clock may run ahead of ours before `iat` or `nbf` makes a token unusable. */
+export const CLOCK_TOLERANCE_SECONDS = 60;
 
 export const ROLES = ['city', 'district', 'department', 'consumer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,8 +29,12 @@ export interface LocalClaims {
   readonly department?: string;
 }
 
-/** A verified token's payload: the local claims plus the registered ones. */
-export interface VerifiedClaims extends LocalClaims {
+/**
+ * A verified token's payload as it was signed: the registered claims, and the role, district and
+ * department either plain or as Cognito's `custom:role`, `custom:district`, `custom:department`.
+ */
+export interface VerifiedClaims {
+  readonly sub: string;
   readonly iss: string;
   readonly aud: string | string[];
   readonly iat: number;
@@ -105,28 +113,65 @@ export async function signToken(
 }
 
 /**
- * Verifies a token as the JWT authorizer would: signature, issuer, audience, expiry, and a known role.
- * Throws InvalidTokenError on any failure.
+ * The subject `npm run token` gives a role: one per role, district and department, so that nothing
+ * keyed by `sub` (the idempotency records, the audit trail) mixes two callers up, and the same on
+ * every call. A department is named by a hash of its normalised name, which may hold any character.
+ */
+export function localSubject(claims: Omit<LocalClaims, 'sub'>): string {
+  switch (claims.role) {
+    case 'district':
+      return `local:district:${claims.district ?? ''}`;
+    case 'department': {
+      const name = normalizeDepartment(claims.department ?? '');
+      const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 16);
+      return `local:department:${hash}${claims.district === undefined ? '' : `:${claims.district}`}`;
+    }
+    default:
+      return `local:${claims.role}`;
+  }
+}
+
+/**
+ * Verifies a token as the JWT authorizer would: signature, issuer, audience, expiry, an issue and
+ * not-before time that are not in the future (within {@link CLOCK_TOLERANCE_SECONDS}), and a known role
+ * under `role` or `custom:role`. Throws InvalidTokenError on any failure.
  */
 export async function verifyToken(secret: Uint8Array, token: string, now?: Date): Promise<VerifiedClaims> {
+  const currentDate = now ?? new Date();
   try {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
       requiredClaims: ['sub', 'iat', 'exp'],
-      ...(now === undefined ? {} : { currentDate: now }),
+      currentDate,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    if (typeof payload.role !== 'string' || !isRole(payload.role)) {
-      throw new InvalidTokenError('the token carries no known role');
-    }
+    checkTimes(payload, Math.floor(currentDate.getTime() / 1000));
+    const role = readClaim(payload, 'role');
+    if (role === undefined || !isRole(role)) throw new InvalidTokenError('the token carries no known role');
     return payload as VerifiedClaims;
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the token has expired');
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf')
+      throw new InvalidTokenError('the token is not valid yet');
     if (error instanceof joseErrors.JOSEError)
       throw new InvalidTokenError(`the token is not valid: ${error.code}`);
     throw error;
+  }
+}
+
+/**
+ * The time checks beyond jose's: the tolerance given to jose is meant for `nbf` only, so expiry stays
+ * exact, and jose does not look at `iat` at all.
+ */
+function checkTimes(payload: JWTPayload, nowSeconds: number): void {
+  if (typeof payload.exp === 'number' && payload.exp <= nowSeconds) {
+    throw new InvalidTokenError('the token has expired');
+  }
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+    throw new InvalidTokenError('the token is issued in the future');
   }
 }
 

@@ -3,7 +3,14 @@
  * for the local runtime on stdout and nothing else, so `TOKEN=$(npm run -s token -- city)` works.
  */
 import { parseArgs } from 'node:util';
-import { isRole, type LocalClaims, loadSigningSecret, normaliseDepartment, signToken } from './auth.ts';
+import {
+  isRole,
+  type LocalClaims,
+  loadSigningSecret,
+  localSubject,
+  normaliseDepartment,
+  signToken,
+} from './auth.ts';
 import { localPaths, resolveLocalDir } from './paths.ts';
 
 const USAGE = `usage: npm run token -- <role> [--district CODE] [--department NAME] [--ttl 12h] [--sub ID]
@@ -11,7 +18,8 @@ const USAGE = `usage: npm run token -- <role> [--district CODE] [--department NA
   --district  six-digit district code (required for district, optional for department)
   --department  the department's name as the lists carry it (required for department)
   --ttl       lifetime: seconds, or a number with s, m, h or d (default 12h)
-  --sub       the subject claim (default local-<role>)`;
+  --sub       the subject claim (default: one per role, district and department, e.g. local:city,
+              local:district:130102, local:department:<hash of the name>)`;
 
 class UsageError extends Error {}
 
@@ -50,14 +58,14 @@ export function claimsFromArgs(args: readonly string[]): { claims: LocalClaims; 
   if (role === 'department' && (department === undefined || department === '')) {
     throw new UsageError('the department role needs --department');
   }
-  const claims: LocalClaims = {
-    sub: values.sub ?? `local-${role}`,
+  const scoped: Omit<LocalClaims, 'sub'> = {
     role,
     ...(values.district !== undefined && (role === 'district' || role === 'department')
       ? { district: values.district }
       : {}),
     ...(department !== undefined && role === 'department' ? { department } : {}),
   };
+  const claims: LocalClaims = { sub: values.sub ?? localSubject(scoped), ...scoped };
   return { claims, ...(values.ttl === undefined ? {} : { ttlSeconds: parseTtl(values.ttl) }) };
 }
 

@@ -21,7 +21,11 @@ export interface Scope {
 
 type Claims = Record<string, unknown> | undefined;
 
-function claim(claims: Claims, name: string): string | undefined {
+/**
+ * A claim by its name or, failing that, as Cognito's custom attribute (`custom:role`): the same token
+ * shape works behind the user pool and behind an issuer of one's own. Blank is absent.
+ */
+export function readClaim(claims: Claims, name: string): string | undefined {
   const value = claims?.[name] ?? claims?.[`custom:${name}`];
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
@@ -36,13 +40,13 @@ export function normalizeDepartment(name: string): string {
 const DISTRICT_CODE = /^\d{6}$/;
 
 export function scopeFromClaims(claims: Claims): Scope {
-  const role = claim(claims, 'role');
-  const principal = claim(claims, 'sub') ?? 'unknown';
+  const role = readClaim(claims, 'role');
+  const principal = readClaim(claims, 'sub') ?? 'unknown';
   if (role === undefined || !(ROLES as readonly string[]).includes(role)) {
     throw new UnauthorizedError('the token carries no known role');
   }
-  const district = claim(claims, 'district');
-  const department = claim(claims, 'department');
+  const district = readClaim(claims, 'district');
+  const department = readClaim(claims, 'department');
   if (district !== undefined && !DISTRICT_CODE.test(district)) {
     throw new UnauthorizedError('the token carries a malformed district');
   }

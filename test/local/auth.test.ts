@@ -3,9 +3,16 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decodeJwt } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError, loadSigningSecret, signToken, verifyToken } from '../../local/auth.ts';
+import {
+  InvalidTokenError,
+  loadSigningSecret,
+  signToken,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  verifyToken,
+} from '../../local/auth.ts';
 import { claimsFromArgs } from '../../local/token.ts';
 
 const run = promisify(execFile);
@@ -71,18 +78,84 @@ describe('local tokens', () => {
 
   it('reads role, district and department from the command line', () => {
     expect(claimsFromArgs(['district', '--district', '130102']).claims).toEqual({
-      sub: 'local-district',
+      sub: 'local:district:130102',
       role: 'district',
       district: '130102',
     });
     expect(claimsFromArgs(['department', '--department', '市场监管局（高新区）', '--ttl', '2h'])).toEqual({
-      claims: { sub: 'local-department', role: 'department', department: '市场监管局(高新区)' },
+      claims: {
+        sub: expect.stringMatching(/^local:department:[0-9a-f]{16}$/),
+        role: 'department',
+        department: '市场监管局(高新区)',
+      },
       ttlSeconds: 7200,
     });
     expect(() => claimsFromArgs(['district'])).toThrow(/--district/);
     expect(() => claimsFromArgs(['department'])).toThrow(/--department/);
     expect(() => claimsFromArgs(['district', '--district', '13010'])).toThrow(/six-digit/);
     expect(() => claimsFromArgs(['mayor'])).toThrow(/unknown role/);
+  });
+
+  it('gives every role, district and department its own subject, the same on every call', () => {
+    // Act
+    const subjectOf = (...args: string[]) => claimsFromArgs(args).claims.sub;
+    const subjects = [
+      subjectOf('city'),
+      subjectOf('consumer'),
+      subjectOf('district', '--district', '130102'),
+      subjectOf('district', '--district', '130104'),
+      subjectOf('department', '--department', '市税务局'),
+      subjectOf('department', '--department', '市市场监管局'),
+      subjectOf('department', '--department', '市税务局', '--district', '130102'),
+    ];
+    // Assess
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(subjects.slice(0, 3)).toEqual(['local:city', 'local:consumer', 'local:district:130102']);
+    expect(subjectOf('department', '--department', ' 市税务局 ')).toBe(subjects[4]);
+    expect(subjectOf('department', '--department', '市场监管局（高新区）')).toBe(
+      subjectOf('department', '--department', '市场监管局(高新区)'),
+    );
+    expect(subjectOf('city', '--sub', 'someone')).toBe('someone');
+  });
+
+  it('verifies a token whose role, district and department are Cognito custom: claims', async () => {
+    // Prepare
+    const { secret } = await secretIn();
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ 'custom:role': 'district', 'custom:district': '130102' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('8e2b7c1a-4d6f-4a3b-9c5e-1f2a3b4c5d6e')
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(secret);
+    const unknownRole = await new SignJWT({ 'custom:role': 'mayor' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(secret);
+    // Act / Assess
+    await expect(verifyToken(secret, token)).resolves.toMatchObject({
+      'custom:role': 'district',
+      'custom:district': '130102',
+    });
+    await expect(verifyToken(secret, unknownRole)).rejects.toThrow(/no known role/);
+  });
+
+  it('refuses a token issued beyond a minute in the future, and accepts one issued within it', async () => {
+    // Prepare
+    const { secret } = await secretIn();
+    const now = new Date('2026-03-01T08:00:00Z');
+    const issuedAt = (seconds: number) =>
+      signToken(secret, { sub: 'early', role: 'city' }, { now: new Date(now.getTime() + seconds * 1000) });
+    // Act / Assess
+    await expect(verifyToken(secret, await issuedAt(61), now)).rejects.toThrow(/future/);
+    await expect(verifyToken(secret, await issuedAt(60), now)).resolves.toMatchObject({ sub: 'early' });
+    await expect(verifyToken(secret, await issuedAt(-3600), now)).resolves.toMatchObject({ sub: 'early' });
   });
 
   it('npm run token prints only the token, and usage with exit 2 for an unknown role', async () => {
@@ -94,7 +167,7 @@ describe('local tokens', () => {
     const refused = await run('npx', ['tsx', 'local/token.ts', 'mayor'], { env }).catch((error) => error);
     // Assess
     expect(printed.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(decodeJwt(printed.stdout.trim())).toMatchObject({ role: 'city', sub: 'local-city' });
+    expect(decodeJwt(printed.stdout.trim())).toMatchObject({ role: 'city', sub: 'local:city' });
     const secret = await loadSigningSecret(join(dir, 'jwt-secret'));
     await expect(verifyToken(secret, printed.stdout.trim())).resolves.toMatchObject({ role: 'city' });
     expect(refused.code).toBe(2);
