@@ -7,8 +7,10 @@
 import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -16,6 +18,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { AUDITED_TYPES } from '#domain/trail.ts';
 import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { acknowledgeByPath } from './acknowledge.ts';
@@ -35,6 +38,7 @@ export const JOB_ENTRIES = {
   import: 'functions/import/handler.ts',
   classify: 'functions/classify/handler.ts',
   evaluate: 'functions/evaluate/handler.ts',
+  trail: 'functions/trail/handler.ts',
 } as const;
 
 export type JobName = keyof typeof JOB_ENTRIES;
@@ -201,7 +205,9 @@ export class CreditGovernanceStack extends Stack {
       timeout: Duration.seconds(29),
     }).bindTable(table, 'readWrite');
 
-    this.jobs = { api, exits, import: importWorker, classify, evaluate };
+    const trail = this.trailFunction(table, { ...common, entry: entry('trail') }, alarmTopic);
+
+    this.jobs = { api, exits, import: importWorker, classify, evaluate, trail };
 
     const users = props.jwtIssuer === undefined ? new UserDirectory(this, 'Users') : undefined;
     const jwtIssuer = props.jwtIssuer ?? users?.issuer ?? '';
@@ -284,6 +290,18 @@ export class CreditGovernanceStack extends Stack {
           "The LambdaInvoke schedule target grants through IFunction.grantInvoke, which adds the function's versions and aliases (:*); it is still only the evaluate function.",
       },
       {
+        path: 'Trail/Role/DefaultPolicy/Resource',
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          "DynamoEventSource grants dynamodb:ListStreams on '*' (the action takes no resource); reading the records is granted on the table's stream ARN only.",
+      },
+      {
+        path: 'TrailFailureQueue/Resource',
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is the trail's on-failure destination: it holds the positions of stream batches that kept failing, for a replay; it is the end of the line and has an alarm, so a queue behind it would only hide them.",
+      },
+      {
         path: 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource',
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
@@ -301,5 +319,55 @@ export class CreditGovernanceStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId });
     }
+  }
+  /**
+   * The trail: the table's stream, filtered to audited item types (so never the trail's own entries),
+   * in batches with partial responses; a failing batch is bisected and retried, and what still fails
+   * leaves its position on a queue with an alarm, to be replayed.
+   */
+  private trailFunction(
+    table: dynamodb.ITable,
+    props: Pick<ConstructorParameters<typeof JobFunction>[2], 'entry' | 'logRetention' | 'tracing'>,
+    alarmTopic: sns.ITopic,
+  ): JobFunction {
+    const trail = new JobFunction(this, 'Trail', {
+      ...props,
+      description: 'Change trail: one entry per change of an audited item, from the table stream',
+      timeout: Duration.minutes(1),
+    }).bindTable(table, 'readWrite');
+    const failures = new sqs.Queue(this, 'TrailFailureQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    trail.function.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        // a second of batching fills batches during imports and keeps the trail seconds behind
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 10,
+        onFailure: new SqsDlq(failures),
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.or(...AUDITED_TYPES) } } },
+          }),
+        ],
+      }),
+    );
+    failures
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'TrailFailureAlarm', {
+        alarmDescription:
+          'Stream records the trail could not write after its retries: replay them from the queued position.',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    return trail;
   }
 }

@@ -7,7 +7,7 @@
 import { createLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { trailConfig } from './config.ts';
-import { createTrailHandler } from './record-trail.ts';
+import { createTrailHandler } from './create-handler.ts';
 
 const config = trailConfig();
 

@@ -11,10 +11,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDITED_TYPES } from '#domain/trail.ts';
 import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
-import { createTableInput, GSI } from '#storage/table-definition.ts';
+import { createTableInput, GSI, TIME_TO_LIVE_ATTRIBUTE } from '#storage/table-definition.ts';
 import {
   type CreditGovernanceStack,
   type JobName,
@@ -27,7 +28,7 @@ type Json = any;
 type Resource = { Type: string; Properties: Record<string, Json>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown };
 
-const JOBS: readonly JobName[] = ['api', 'exits', 'import', 'classify', 'evaluate'];
+const JOBS: readonly JobName[] = ['api', 'exits', 'import', 'classify', 'evaluate', 'trail'];
 
 function logicalId(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
@@ -96,6 +97,15 @@ describe('CreditGovernanceStack', () => {
       });
       expect(table.DeletionPolicy).toBe('Retain');
     });
+
+    it('expires items on the TTL attribute of the shared table definition (idempotency records)', () => {
+      const [, table] = only(template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
+
+      expect(table.Properties).toMatchObject({
+        TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
+      });
+      expect(TIME_TO_LIVE_ATTRIBUTE).toBe('expiresAt');
+    });
   });
 
   describe('drop-folder bucket', () => {
@@ -153,6 +163,44 @@ describe('CreditGovernanceStack', () => {
         LifecycleConfiguration: {
           Rules: Match.arrayWith([Match.objectLike({ Prefix: 'processed/', ExpirationInDays: 30 })]),
         },
+      });
+    });
+  });
+
+  describe('table stream → trail', () => {
+    it('streams both images of every change', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+    });
+
+    it('feeds the trail audited item types only, with retries, bisection, partial responses and a failure queue', () => {
+      const mappings = template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { StartingPosition: 'TRIM_HORIZON' },
+      }) as Record<string, Resource>;
+      const [mapping] = Object.values(mappings);
+      expect(Object.keys(mappings)).toHaveLength(1);
+      expect(mapping?.Properties).toMatchObject({
+        FunctionName: { Ref: logicalId(stack.jobs.trail.function) },
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^TrailFailureQueue/), 'Arn'] } },
+        },
+      });
+      const filters = (mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+      const pattern = JSON.parse(filters[0]?.Pattern ?? '{}');
+      expect(pattern).toEqual({ dynamodb: { NewImage: { type: { S: [...AUDITED_TYPES] } } } });
+      expect(pattern.dynamodb.NewImage.type.S).not.toContain('audit');
+    });
+
+    it('raises an alarm when a batch lands on the failure queue', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('trail could not write'),
+        Threshold: 0,
       });
     });
   });

@@ -6,7 +6,7 @@ import { AUDITED_TYPES } from '#domain/trail.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { ITEM_TYPES } from '#storage/keys.ts';
 import { subjectTrail } from '#storage/trail-store.ts';
-import { createTrailHandler } from '../../functions/trail/record-trail.ts';
+import { createTrailHandler } from '../../functions/trail/create-handler.ts';
 import { createStreamConsumer, type StreamConsumer, type StreamHandler } from '../../local/stream-reader.ts';
 import type { TestTable } from './dynamo.ts';
 
