@@ -153,20 +153,24 @@ function indexCursorOf(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * Claims a file's content hash for an import. Returns the import that claimed it first when that is
- * another one: the file was seen before. A hash whose import was rejected can be claimed again.
+ * Claims a file's content hash within its source for an import. Returns the import that claimed it
+ * first when that is another one: the file was seen before in this source. A hash whose import was
+ * rejected can be claimed again.
  */
 export async function claimContentHash(
   deps: Deps,
+  record: Pick<ImportRecord, 'importId' | 'source'>,
   sha256: string,
-  importId: string,
 ): Promise<string | undefined> {
+  const { importId, source } = record;
+  const key = keys.importHash(source, sha256);
+  const item = { ...key, type: ITEM_TYPES.importHash, source, sha256, importId };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await deps.client.send(
         new PutCommand({
           TableName: deps.tableName,
-          Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(PK) OR importId = :importId',
           ExpressionAttributeValues: { ':importId': importId },
         }),
@@ -175,7 +179,7 @@ export async function claimContentHash(
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const held = await deps.client.send(
-        new GetCommand({ TableName: deps.tableName, Key: keys.importHash(sha256), ConsistentRead: true }),
+        new GetCommand({ TableName: deps.tableName, Key: key, ConsistentRead: true }),
       );
       const owner = String(held.Item?.importId ?? '');
       const ownerImport = owner === '' ? undefined : await getImport(deps, owner);
@@ -185,7 +189,7 @@ export async function claimContentHash(
         .send(
           new PutCommand({
             TableName: deps.tableName,
-            Item: { ...keys.importHash(sha256), type: ITEM_TYPES.importHash, sha256, importId },
+            Item: item,
             ConditionExpression: 'importId = :owner',
             ExpressionAttributeValues: { ':owner': owner },
           }),
@@ -193,7 +197,7 @@ export async function claimContentHash(
         .catch(() => undefined);
     }
   }
-  throw new Error(`could not claim content hash ${sha256}`);
+  throw new Error(`could not claim content hash ${sha256} of source ${source}`);
 }
 
 /** Row errors are keyed by sheet and line, so writing them again (a retried worker) changes nothing. */

@@ -267,7 +267,7 @@ async function runImport(
       }
       throw error;
     }
-    const duplicateOf = await claimContentHash(deps.store, sha256, record.importId);
+    const duplicateOf = await claimContentHash(deps.store, record, sha256);
     if (duplicateOf !== undefined) {
       await updateImport(deps.store, record.importId, {
         status: 'duplicate',

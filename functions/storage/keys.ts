@@ -54,7 +54,11 @@ export const keys = {
   }),
   importChunkPrefix: (importId: string) => ({ PK: `IMPORT#${importId}`, SKPrefix: 'CHUNK#' }),
   importErrorPrefix: (importId: string) => ({ PK: `IMPORT#${importId}`, SKPrefix: 'ERR#' }),
-  importHash: (sha256: string): Key => ({ PK: `IMPORTHASH#${sha256}`, SK: 'HASH' }),
+  /** A file's content as seen by one source: the same bytes dropped into another source import there too. */
+  importHash: (source: string, sha256: string): Key => ({
+    PK: `IMPORTHASH#${source}#${sha256}`,
+    SK: 'HASH',
+  }),
   currentCounter: (district: string): Key => ({ PK: 'STAT#CURRENT', SK: `DIST#${district}` }),
   currentCounterPrefix: () => ({ PK: 'STAT#CURRENT', SKPrefix: 'DIST#' }),
   monthlyFlow: (month: string, district: string): Key => ({ PK: `STAT#${month}`, SK: `DIST#${district}` }),
