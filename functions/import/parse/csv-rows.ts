@@ -7,13 +7,8 @@ import { CsvError, type Options, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import type { CsvDelimiter, CsvEncoding } from './detect.ts';
 import { FileRejectedError } from './errors.ts';
+import { MAX_RECORD_BYTES } from './limits.ts';
 import type { SheetRow } from './rows.ts';
-
-/**
- * Bytes one record may take. A real row is a few kilobytes; a record this long is an unclosed quote
- * swallowing the rest of the file, and refusing it keeps memory bounded.
- */
-const MAX_RECORD_BYTES = 1_000_000;
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
@@ -36,6 +31,7 @@ export async function* readCsvRows(
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
+    // a longer record is an unclosed quote swallowing the rest of the file
     max_record_size: MAX_RECORD_BYTES,
     on_record: toRow,
   };

@@ -1,18 +1,22 @@
 /**
  * XLSX rows, streamed with exceljs's WorkbookReader: every worksheet in the order the archive holds
- * them, each cell as the text the user sees (a formula's cached result, never the formula).
+ * them, each cell as the text the user sees (a formula's cached result, never the formula). Every part
+ * is read through the guard of xlsx-parts.ts, so that a workbook that expands far beyond its size is
+ * refused while it is read, before it takes the worker's memory.
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { FileRejectedError } from './errors.ts';
+import { MAX_RECORD_BYTES, XLSX_LIMITS, type XlsxLimits } from './limits.ts';
 import type { SheetRow } from './rows.ts';
 import { excelSerialToIsoDate, isoDateOf } from './values.ts';
+import { guardedWorksheets, type WorkbookPartReaders } from './xlsx-parts.ts';
 
 /** The parts of exceljs's streaming readers used here; its type declarations leave them out. */
 interface StreamedWorksheet extends AsyncIterable<ExcelJS.Row> {
   readonly name: string;
 }
-interface StreamedWorkbook extends AsyncIterable<StreamedWorksheet> {
+interface StreamedWorkbook extends WorkbookPartReaders<StreamedWorksheet> {
   readonly properties?: { readonly model?: { readonly date1904?: boolean } };
 }
 
@@ -21,12 +25,13 @@ const UNREADABLE_WORKBOOK = 'Excel 文件已损坏或无法读取，请用 Excel
 
 /**
  * The rows of each worksheet. A ZIP without worksheets, or one exceljs cannot read, is refused as
- * `not-a-spreadsheet`; a too-large file stays `too-large`.
+ * `not-a-spreadsheet`; a too-large file, or one that expands past the limits, as `too-large`.
  */
 export async function* readXlsxRows(
   chunks: AsyncIterable<Buffer>,
+  limits: XlsxLimits = XLSX_LIMITS,
 ): AsyncGenerator<SheetRow, void, undefined> {
-  // exceljs pipes its input into the unzipper, and a pipe does not pass errors on: a source that threw
+  // The bytes are piped into the unzipper, and a pipe does not pass errors on: a source that threw
   // would leave the unzipper waiting forever. So the source ends instead, and its error is kept here.
   const source = new EndOnError(chunks);
   const input = Readable.from(source.chunks());
@@ -40,11 +45,14 @@ export async function* readXlsxRows(
   }) as unknown as StreamedWorkbook;
   let worksheets = 0;
   try {
-    for await (const worksheet of workbook) {
+    for await (const worksheet of guardedWorksheets(workbook, input, limits)) {
       worksheets++;
       const date1904 = workbook.properties?.model?.date1904 === true;
       for await (const row of worksheet) {
-        yield { sheet: worksheet.name, line: row.number, cells: rowCells(row, date1904) };
+        const cells = rowCells(row, date1904);
+        // a CSV record's bound, for a row whose cells all show the same long shared string
+        if (textBytes(cells) > MAX_RECORD_BYTES) throw rowTooLarge(worksheet.name, row.number);
+        yield { sheet: worksheet.name, line: row.number, cells };
       }
     }
   } catch (error) {
@@ -76,6 +84,20 @@ class EndOnError {
   rethrow(): void {
     if (this.failed) throw this.error;
   }
+}
+
+/** UTF-8 bytes of the cells' text, measured exactly only when the row could be over the bound. */
+function textBytes(cells: readonly string[]): number {
+  const characters = cells.reduce((sum, cell) => sum + cell.length, 0);
+  if (characters * 3 <= MAX_RECORD_BYTES) return characters;
+  return cells.reduce((sum, cell) => sum + Buffer.byteLength(cell, 'utf8'), 0);
+}
+
+function rowTooLarge(sheet: string, line: number): FileRejectedError {
+  return new FileRejectedError(
+    'too-large',
+    `工作表“${sheet}”第 ${line} 行的内容超过 ${MAX_RECORD_BYTES / 1_000_000} MB 的上限，请检查后重新上传`,
+  );
 }
 
 function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {

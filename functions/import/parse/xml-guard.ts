@@ -1,0 +1,331 @@
+/**
+ * A byte-level watch on one XML part of a workbook, fed the part's bytes as they are inflated and before
+ * exceljs sees them. exceljs and its XML parser (saxes) hold some things whole before handing them on: a
+ * text node, a tag, a comment; the text of a cell (across text nodes); a shared string (across runs); a
+ * row; the tags open around the current one. None of that is bounded by the file's compressed size: a
+ * 300 KB workbook can hold one 300 MB string. So the guard counts each of them on the raw bytes, exactly
+ * where exceljs would start and stop holding it, and refuses the file as soon as one goes over its limit.
+ * It never builds strings or trees itself: its own memory is a few counters.
+ */
+import { FileRejectedError } from './errors.ts';
+import type { XlsxLimits } from './limits.ts';
+
+/** What exceljs does with a part decides what it holds while reading it. */
+export type PartKind = 'worksheet' | 'shared-strings' | 'other';
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const DASH = 0x2d;
+const BRACKET = 0x5d;
+const COLON = 0x3a;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+
+/** Elements open around the current one; a real part nests a dozen deep at most. */
+const MAX_DEPTH = 256;
+/** Enough of a tag's name to tell the elements that matter; longer names matter to nobody. */
+const MAX_NAME_BYTES = 16;
+
+const CDATA_HEAD = '[CDATA[';
+
+type Mode = 'text' | 'tag' | 'special-head' | 'special';
+
+/** What ends a comment, a CDATA section or a processing instruction; a declaration never ends. */
+type Terminator = 'comment' | 'cdata' | 'pi' | 'never';
+
+const MB = 1_000_000;
+
+/**
+ * Watches one part. {@link write} each inflated chunk in order, then {@link end}.
+ * @throws FileRejectedError (`too-large`, or `not-a-spreadsheet` for nesting no workbook has) from
+ * `write` as soon as a limit is passed.
+ */
+export class XmlPartGuard {
+  private mode: Mode = 'text';
+  /** Bytes of the token being read: text node, tag, comment… */
+  private token = 0;
+  private depth = 0;
+
+  // the tag being read
+  private closing = false;
+  private selfClosing = false;
+  private nameDone = false;
+  private name = '';
+  private quote = 0;
+  private afterLt = false;
+
+  // a comment, CDATA section, processing instruction or declaration being read
+  private specialHead = '';
+  private terminator: Terminator = 'never';
+  private previous1 = 0;
+  private previous2 = 0;
+
+  // what exceljs's worksheet reader holds (its variables of the same names, mirrored)
+  private inRows = false;
+  private inCols = false;
+  private row = false;
+  private cell = false;
+  private rowBytes = 0;
+  private rowCells = 0;
+  private colsBytes = 0;
+  /** Text appended to the cell value being built since the reader last started a new one. */
+  private valueText = 0;
+  /** Bytes since the current shared string (`<si>`) began: its text runs and their formatting. */
+  private sharedString = 0;
+
+  constructor(
+    private readonly kind: PartKind,
+    private readonly limits: XlsxLimits,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    let index = 0;
+    while (index < chunk.length) {
+      switch (this.mode) {
+        case 'text':
+          index = this.readText(chunk, index);
+          break;
+        case 'tag':
+          index = this.readTag(chunk, index);
+          break;
+        case 'special-head':
+          index = this.readSpecialHead(chunk, index);
+          break;
+        case 'special':
+          index = this.readSpecial(chunk, index);
+          break;
+      }
+    }
+  }
+
+  /** The part ended. Nothing is held past its end, so there is nothing left to check. */
+  end(): void {}
+
+  private readText(chunk: Uint8Array, from: number): number {
+    const lt = chunk.indexOf(LT, from);
+    const stop = lt === -1 ? chunk.length : lt;
+    this.count(stop - from, true);
+    if (lt === -1) return chunk.length;
+    this.token = 0;
+    this.mode = 'tag';
+    this.afterLt = true;
+    this.closing = false;
+    this.selfClosing = false;
+    this.nameDone = false;
+    this.name = '';
+    this.quote = 0;
+    this.count(1, false);
+    return lt + 1;
+  }
+
+  private readTag(chunk: Uint8Array, from: number): number {
+    let index = from;
+    for (; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (this.afterLt) {
+        this.afterLt = false;
+        if (byte === SLASH) {
+          this.closing = true;
+          continue;
+        }
+        if (byte === BANG || byte === QUESTION) {
+          this.count(index + 1 - from, false);
+          this.specialHead = '';
+          this.previous1 = 0;
+          this.previous2 = 0;
+          if (byte === QUESTION) {
+            this.terminator = 'pi';
+            this.mode = 'special';
+          } else {
+            this.mode = 'special-head';
+          }
+          return index + 1;
+        }
+      }
+      if (this.quote !== 0) {
+        if (byte === this.quote) this.quote = 0;
+        continue;
+      }
+      if (byte === GT) {
+        this.count(index + 1 - from, false);
+        this.endTag();
+        return index + 1;
+      }
+      if (!this.nameDone) {
+        if (byte <= 0x20 || byte === SLASH) this.nameDone = true;
+        else if (byte === COLON) this.name = '';
+        else if (this.name.length < MAX_NAME_BYTES) this.name += String.fromCharCode(byte);
+      }
+      if (byte === DQUOTE || byte === SQUOTE) this.quote = byte;
+      this.selfClosing = byte === SLASH;
+    }
+    this.count(index - from, false);
+    return index;
+  }
+
+  private readSpecialHead(chunk: Uint8Array, from: number): number {
+    let index = from;
+    for (; index < chunk.length && this.mode === 'special-head'; index++) {
+      this.specialHead += String.fromCharCode(chunk[index] as number);
+      if (this.specialHead === '--') this.enterSpecial('comment');
+      else if (this.specialHead === CDATA_HEAD) this.enterSpecial('cdata');
+      else if (!'--'.startsWith(this.specialHead) && !CDATA_HEAD.startsWith(this.specialHead)) {
+        // <!DOCTYPE and the like: no workbook part has one, and what it holds is never let go
+        this.enterSpecial('never');
+      }
+    }
+    this.count(index - from, false);
+    return index;
+  }
+
+  private enterSpecial(terminator: Terminator): void {
+    this.terminator = terminator;
+    this.mode = 'special';
+    this.previous1 = 0;
+    this.previous2 = 0;
+  }
+
+  private readSpecial(chunk: Uint8Array, from: number): number {
+    for (let index = from; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (byte === GT && this.ends(this.previous1, this.previous2)) {
+        this.count(index + 1 - from, false);
+        this.mode = 'text';
+        this.token = 0;
+        return index + 1;
+      }
+      this.previous2 = this.previous1;
+      this.previous1 = byte;
+    }
+    this.count(chunk.length - from, false);
+    return chunk.length;
+  }
+
+  private ends(before1: number, before2: number): boolean {
+    switch (this.terminator) {
+      case 'comment':
+        return before1 === DASH && before2 === DASH;
+      case 'cdata':
+        return before1 === BRACKET && before2 === BRACKET;
+      case 'pi':
+        return before1 === QUESTION;
+      case 'never':
+        return false;
+    }
+  }
+
+  /** A tag was read whole: the element opens, closes, or both. */
+  private endTag(): void {
+    this.mode = 'text';
+    this.token = 0;
+    if (this.closing) {
+      this.depth = Math.max(0, this.depth - 1);
+      this.close(this.name);
+      return;
+    }
+    this.open(this.name);
+    if (this.selfClosing) this.close(this.name);
+    else if (++this.depth > MAX_DEPTH) {
+      throw new FileRejectedError(
+        'not-a-spreadsheet',
+        'Excel 文件的内部结构嵌套过深，文件可能已损坏，请用 Excel 打开后重新另存为 .xlsx 再上传',
+      );
+    }
+  }
+
+  private open(name: string): void {
+    if (this.kind === 'shared-strings') {
+      if (name === 'si') this.sharedString = 0;
+      return;
+    }
+    if (this.kind !== 'worksheet') return;
+    switch (name) {
+      case 'sheetData':
+        this.inRows = true;
+        break;
+      case 'cols':
+        this.inCols = true;
+        this.colsBytes = 0;
+        break;
+      case 'row':
+        if (this.inRows) {
+          this.row = true;
+          this.rowBytes = 0;
+          this.rowCells = 0;
+        }
+        break;
+      case 'c':
+        if (this.row) this.cell = true;
+        break;
+      case 'f':
+      case 'v':
+      case 'is':
+      case 't':
+        if (this.cell) this.valueText = 0;
+        break;
+    }
+  }
+
+  private close(name: string): void {
+    if (this.kind !== 'worksheet') return;
+    switch (name) {
+      case 'sheetData':
+        this.inRows = false;
+        break;
+      case 'cols':
+        this.inCols = false;
+        break;
+      case 'row':
+        this.row = false;
+        break;
+      case 'c':
+        if (this.row && this.cell) {
+          this.cell = false;
+          if (++this.rowCells > this.limits.rowCells) throw this.rowTooLarge();
+        }
+        break;
+    }
+  }
+
+  /** Counts bytes of the current token, and of whatever holds them in exceljs. */
+  private count(bytes: number, text: boolean): void {
+    if (bytes === 0) return;
+    const { cellBytes, rowBytes } = this.limits;
+    this.token += bytes;
+    if (this.token > cellBytes) throw this.cellTooLarge();
+    if (this.kind === 'shared-strings') {
+      this.sharedString += bytes;
+      if (this.sharedString > cellBytes) throw this.cellTooLarge();
+    } else if (this.kind === 'worksheet') {
+      if (text) {
+        this.valueText += bytes;
+        if (this.valueText > cellBytes) throw this.cellTooLarge();
+      }
+      if (this.row) {
+        this.rowBytes += bytes;
+        if (this.rowBytes > rowBytes) throw this.rowTooLarge();
+      }
+      if (this.inCols) {
+        this.colsBytes += bytes;
+        if (this.colsBytes > rowBytes) throw this.rowTooLarge();
+      }
+    }
+  }
+
+  private cellTooLarge(): FileRejectedError {
+    return new FileRejectedError(
+      'too-large',
+      `Excel 文件中有单元格或文本的内容超过 ${this.limits.cellBytes / MB} MB 的上限，请检查后重新上传`,
+    );
+  }
+
+  private rowTooLarge(): FileRejectedError {
+    return new FileRejectedError(
+      'too-large',
+      `Excel 工作表中有一行超过 ${this.limits.rowBytes / MB} MB 或 ${this.limits.rowCells} 列的上限，请检查后重新上传`,
+    );
+  }
+}
