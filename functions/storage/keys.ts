@@ -30,6 +30,7 @@ export const ITEM_TYPES = {
   evaluation: 'evaluation',
   campaign: 'campaign',
   idempotency: 'idempotency',
+  cursorKey: 'cursor-key',
 } as const;
 
 export const keys = {
@@ -75,6 +76,8 @@ export const keys = {
     SK: `DIST#${district}`,
   }),
   campaign: (campaignId: string): Key => ({ PK: 'CONFIG', SK: `CAMPAIGN#${campaignId}` }),
+  /** The secret that signs the API's pagination cursors. */
+  cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
   idempotency: (scope: string, idempotencyKey: string): Key => ({
     PK: `IDEMPOTENCY#${scope}`,
     SK: `KEY#${idempotencyKey}`,

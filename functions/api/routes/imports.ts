@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
 import {
   createImport,
@@ -22,7 +22,10 @@ import {
   type ImportSource,
 } from '../../import/model.ts';
 import { neutralizeCell, toCsv, withBom } from '../../import/parse/csv-safety.ts';
+import { type CursorContext, openCursor, sealCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
+import { asciiErrorReportFileName, attachmentDisposition, errorReportFileName } from '../download-name.ts';
+import { fileNameProblem, MAX_FILE_NAME_LENGTH } from '../file-name.ts';
 import { defineRoute, type RawResponse } from '../http.ts';
 
 /** Which sources each role may upload: departments their own lists and registry updates, the city everything. */
@@ -71,20 +74,32 @@ const importRecordSchema = z
   })
   .meta({ id: 'ImportReceipt' });
 
-/** The file name as the office named it; no folders, only CSV or XLSX. */
+/** The file name as the office named it: one plain CSV or XLSX name the drop folder will pick up. */
 const fileNameSchema = z
   .string()
   .trim()
-  .min(1)
-  .max(200)
-  .refine(
-    (name) =>
-      ![...name].some((char) => char === '/' || char === '\\' || char.charCodeAt(0) < 0x20) &&
-      name !== '.' &&
-      name !== '..',
-    'no folders or control characters',
-  )
-  .refine((name) => /\.(csv|xlsx)$/i.test(name), 'only .csv and .xlsx files are imported');
+  .superRefine((name, context) => {
+    const problem = fileNameProblem(name);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  })
+  .describe(`CSV or XLSX file name, at most ${MAX_FILE_NAME_LENGTH} characters, no folders`);
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('repeats of a request with the same key by the same caller get the same import, for a day'),
+});
+
+/** The role's name in messages. */
+const ROLE_LABELS: Record<Role, string> = {
+  city: '市信用办',
+  district: '区县',
+  department: '部门',
+  consumer: '外部系统',
+};
 
 /** City sees every import; a department only those it uploaded. */
 function canSeeImport(scope: Scope, record: ImportRecord): boolean {
@@ -94,7 +109,7 @@ function canSeeImport(scope: Scope, record: ImportRecord): boolean {
 
 async function visibleImport(deps: ApiDeps, scope: Scope, importId: string): Promise<ImportRecord> {
   const record = await getImport(deps.store, importId);
-  if (record === undefined || !canSeeImport(scope, record)) throw new NotFoundError(`import ${importId}`);
+  if (record === undefined || !canSeeImport(scope, record)) throw new NotFoundError(`导入批次 ${importId}`);
   return record;
 }
 
@@ -102,13 +117,15 @@ export const createImportRoute = defineRoute<
   ApiDeps,
   unknown,
   unknown,
-  { source: ImportSource; fileName: string }
+  { source: ImportSource; fileName: string },
+  { 'idempotency-key'?: string | undefined }
 >({
   method: 'POST',
   path: '/imports',
   summary: 'Start an import: returns the URL to PUT the file to',
   tags: ['imports'],
   roles: ['city', 'department'],
+  headers: idempotencyHeaders,
   body: z.object({ source: z.enum(IMPORT_SOURCES), fileName: fileNameSchema }),
   response: z.object({
     importId: z.string(),
@@ -117,28 +134,27 @@ export const createImportRoute = defineRoute<
     expiresInSeconds: z.number().int(),
   }),
   successStatus: 201,
-  errors: [400, 401, 403],
-  handle: async ({ body, scope, deps, event }) => {
+  errors: [400, 401, 403, 409],
+  handle: async ({ body, headers, scope, deps, event }) => {
     const allowed = UPLOADS[scope.role as 'city' | 'department'];
     if (!allowed.includes(body.source))
-      throw new ForbiddenError(`the ${scope.role} role may not upload ${body.source} files`);
+      throw new ForbiddenError(`${ROLE_LABELS[scope.role]}角色不能上传 ${body.source} 来源的文件`);
     let importId: string = randomUUID();
-    const idempotencyKey = event.headers?.['idempotency-key'];
-    if (idempotencyKey !== undefined && idempotencyKey !== '') {
-      if (idempotencyKey.length > 200)
-        throw new ValidationError('Idempotency-Key is longer than 200 characters');
-      const claimed = await claimIdempotencyKey(deps.store, `imports#${scope.principal}`, idempotencyKey, {
-        importId,
-        source: body.source,
-        fileName: body.fileName,
-      });
+    const idempotencyKey = headers['idempotency-key'];
+    if (idempotencyKey !== undefined) {
+      const claimed = await claimIdempotencyKey(
+        deps.store,
+        { operation: 'imports', ...scope },
+        idempotencyKey,
+        { importId, source: body.source, fileName: body.fileName },
+      );
       if (
         !claimed.first &&
         (claimed.value.source !== body.source || claimed.value.fileName !== body.fileName)
       ) {
         throw new ConflictError(
           'idempotency-key-reused',
-          'this Idempotency-Key was used for another request',
+          '此 Idempotency-Key 已用于另一个请求（来源或文件名不同），请换一个新的键',
         );
       }
       importId = claimed.value.importId;
@@ -170,16 +186,25 @@ export const listImportsRoute = defineRoute<ApiDeps, unknown, { limit: number; c
   roles: ['city', 'department'],
   query: z.object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(2000).optional(),
+    cursor: z.string().max(2000).optional().describe('the `cursor` of the previous page, as it was given'),
   }),
-  response: z.object({ items: z.array(importRecordSchema), cursor: z.string().optional() }),
+  response: z
+    .object({
+      items: z.array(importRecordSchema),
+      cursor: z.string().optional().describe('opaque; absent after the last page'),
+    })
+    .meta({ id: 'ImportPage' }),
+  errors: [400, 401, 403],
   handle: async ({ query, scope, deps }) => {
+    const context: CursorContext = { route: 'GET /imports', scope };
+    const start = await openCursor(deps.store, context, query.cursor);
     const page = await listImports(deps.store, {
       limit: query.limit,
-      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(start === undefined ? {} : { cursor: start }),
       ...(scope.role === 'city' ? {} : { visible: (record: ImportRecord) => canSeeImport(scope, record) }),
     });
-    return { items: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
+    const cursor = await sealCursor(deps.store, context, page.cursor);
+    return { items: page.items, ...(cursor === undefined ? {} : { cursor }) };
   },
 });
 
@@ -221,7 +246,7 @@ export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unkn
   tags: ['imports'],
   roles: ['city', 'department'],
   params: importIdParam,
-  response: z.string(),
+  response: z.string().describe('CSV, UTF-8 with BOM: 工作表, 行号, 字段, 类型, 问题说明, 原值'),
   responseContentTypes: ['text/csv'],
   errors: [400, 401, 403, 404],
   handle: async ({ params, scope, deps }): Promise<RawResponse> => {
@@ -256,7 +281,10 @@ export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unkn
       statusCode: 200,
       headers: {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="import-${record.importId}-errors.csv"; filename*=UTF-8''${encodeURIComponent(`导入问题-${record.fileName}.csv`)}`,
+        'content-disposition': attachmentDisposition(
+          errorReportFileName(record.fileName),
+          asciiErrorReportFileName(record.fileName, `import-${record.importId}`),
+        ),
       },
       body: withBom(toCsv(rows)),
     };
@@ -276,11 +304,15 @@ export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unk
     requireRole(scope, ['city']);
     const record = await visibleImport(deps, scope, params.importId);
     if (record.status !== 'held')
-      throw new ConflictError('not-held', `import ${record.importId} is ${record.status}, not held`);
+      throw new ConflictError(
+        'not-held',
+        `导入批次 ${record.importId} 的状态为 ${record.status}，不是待确认（held），无需放行`,
+      );
     const queue = deps.queue();
     if (queue === undefined) throw new Error('no import queue is configured');
     const released = await updateImport(deps.store, record.importId, { status: 'running' }, ['held']);
-    if (!released) throw new ConflictError('not-held', `import ${record.importId} is no longer held`);
+    if (!released)
+      throw new ConflictError('not-held', `导入批次 ${record.importId} 已不再待确认（held），可能已被放行`);
     try {
       await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
     } catch (error) {

@@ -52,11 +52,11 @@ export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, unknown, u
   handle: async ({ params, scope, deps }) => {
     const { uscc, warnings } = requireValidUscc(params.uscc);
     const subject = await getSubject(deps.store, uscc);
-    if (subject === undefined) throw new NotFoundError(`subject ${uscc}`);
+    if (subject === undefined) throw new NotFoundError(`主体 ${uscc}`);
     const listings = await getListings(deps.store, uscc);
     const visible = visibleListings(scope, subject, listings);
-    if (visible === undefined) throw new NotFoundError(`subject ${uscc}`);
     const history = scope.role === 'department' ? [] : await getAudit(deps.store, uscc);
+    if (visible === undefined) throw new NotFoundError(`主体 ${uscc}`);
     return {
       subject: {
         ...subject,
