@@ -1,6 +1,7 @@
 /** Starts one in-memory DynamoDB Local for the whole test run; each test file creates its own table. */
 import type { TestProject } from 'vitest/node';
 import { startDynamoLocal } from '../../local/dynamodb-local.ts';
+import { requireJava } from '../../local/java.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,6 +10,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // Without Java 17+ every integration test would wait for a DynamoDB Local that never answers.
+  requireJava();
   const dynamo = await startDynamoLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
