@@ -3,9 +3,10 @@
  * run sends (`{ source: 'manual', month }`). Uses the DynamoDB Local of a running `npm start` on the same
  * `$LOCAL_DIR`, or starts one of its own on the same data for the length of the run.
  */
-import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import { dynamoLocalSettings, ensureTable, startDynamoLocal } from './dynamodb-local.ts';
 import { applyLocalEnvironment, LOCAL_TABLE_NAME } from './environment.ts';
 import { loadHandler } from './handlers.ts';
+import { JavaUnavailableError, requireJava } from './java.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { ensureLocalFolders, localPaths, resolveLocalDir, resolvePort } from './paths.ts';
 import { isProcessAlive, readRuntimeRecord } from './runtime-file.ts';
@@ -23,6 +24,24 @@ export function parseMonth(text: string | undefined): string | undefined {
   return text !== undefined && /^\d{4}-(0[1-9]|1[0-2])$/.test(text) ? text : undefined;
 }
 
+/** The month to evaluate, or what to print and exit with when the arguments are not one month. */
+export function parseArguments(
+  args: readonly string[],
+): { readonly month: string } | { readonly exitCode: 2; readonly stderr: string } {
+  const [text, ...extra] = args;
+  if (text === undefined || extra.length > 0) return { exitCode: 2, stderr: `${USAGE}\n` };
+  const month = parseMonth(text);
+  if (month === undefined) {
+    return {
+      exitCode: 2,
+      stderr:
+        `月份无效：${text}，应为 yyyy-mm，月份 01–12\n` +
+        `invalid month: ${text}; expected yyyy-mm with a month from 01 to 12\n${USAGE}\n`,
+    };
+  }
+  return { month };
+}
+
 /** What the command prints and exits with for the handler's outcome. */
 export function outcomeOf(result: { value: unknown } | { error: unknown }): {
   exitCode: number;
@@ -36,16 +55,21 @@ export function outcomeOf(result: { value: unknown } | { error: unknown }): {
 }
 
 async function main(): Promise<number> {
-  const month = parseMonth(process.argv[2]);
-  if (month === undefined || process.argv.length > 3) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
+  const parsed = parseArguments(process.argv.slice(2));
+  if (!('month' in parsed)) {
+    process.stderr.write(parsed.stderr);
+    return parsed.exitCode;
   }
+  const { month } = parsed;
   const paths = localPaths(resolveLocalDir());
   const running = await readRuntimeRecord(paths.runtimeFile);
   const borrowed = running !== undefined && isProcessAlive(running.pid) ? running : undefined;
+  if (borrowed === undefined) requireJava();
   await ensureLocalFolders(paths);
-  const own = borrowed === undefined ? await startDynamoLocal({ dbPath: paths.dynamodb }) : undefined;
+  const own =
+    borrowed === undefined
+      ? await startDynamoLocal({ dbPath: paths.dynamodb, heap: dynamoLocalSettings().heap })
+      : undefined;
   process.on('exit', () => own?.process.kill('SIGKILL'));
   try {
     const dynamoEndpoint = borrowed?.dynamoEndpoint ?? own?.endpoint ?? '';
@@ -77,7 +101,8 @@ if (import.meta.main) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`evaluate failed: ${(error as Error).stack ?? String(error)}\n`);
+      if (error instanceof JavaUnavailableError) process.stderr.write(`evaluate failed: ${error.message}\n`);
+      else process.stderr.write(`evaluate failed: ${(error as Error).stack ?? String(error)}\n`);
       process.exit(1);
     },
   );

@@ -5,7 +5,12 @@
 
 import { loadSigningSecret } from './auth.ts';
 import { createDropWatcher, type DropWatcher } from './drop-watcher.ts';
-import { ensureTable, startDynamoLocal } from './dynamodb-local.ts';
+import {
+  type DynamoLocalSettings,
+  ensureTable,
+  type SupervisedDynamoLocal,
+  superviseDynamoLocal,
+} from './dynamodb-local.ts';
 import {
   applyLocalEnvironment,
   LOCAL_BUCKET_NAME,
@@ -18,16 +23,29 @@ import { type HttpHandler, type LocalHttpServer, startHttpServer } from './http-
 import { lambdaContext } from './lambda-context.ts';
 import { ensureLocalFolders, type LocalPaths } from './paths.ts';
 import { createImportQueue, type ImportQueue, type SqsHandler } from './queue.ts';
-import { removeRuntimeRecord, removeRuntimeRecordSync, writeRuntimeRecord } from './runtime-file.ts';
+import {
+  type RuntimeRecord,
+  removeRuntimeRecord,
+  removeRuntimeRecordSync,
+  writeRuntimeRecord,
+} from './runtime-file.ts';
 import { type ScheduledEvaluation, startMonthlyScheduler } from './scheduler.ts';
 
 export interface RuntimeOptions {
   readonly paths: LocalPaths;
   readonly port: number;
   readonly log: (line: string) => void;
+  /** DynamoDB Local's heap and restarts (`dynamoLocalSettings()`). */
+  readonly dynamo: DynamoLocalSettings;
+  /**
+   * DynamoDB Local kept dying: the runtime has stopped everything; the caller leaves (non-zero). Called
+   * with the reason.
+   */
+  readonly onFatal: (error: Error) => void;
 }
 
 export interface RunningRuntime extends LocalRuntime {
+  /** The Java child running now (it changes when DynamoDB Local is restarted). */
   readonly dynamoPid: number | undefined;
   /** Kills DynamoDB Local at once; for `process.on('exit')`, where nothing can be awaited. */
   killDynamoNow(): void;
@@ -44,11 +62,31 @@ type EvaluateHandler = (
 export async function startLocalRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const { paths, port, log } = options;
   await ensureLocalFolders(paths);
-  const dynamo = await startDynamoLocal({ dbPath: paths.dynamodb });
+  let record: RuntimeRecord | undefined;
+  let stopOnce: Promise<void> | undefined;
+  const dynamo = await superviseDynamoLocal({
+    dbPath: paths.dynamodb,
+    heap: options.dynamo.heap,
+    maxRestarts: options.dynamo.maxRestarts,
+    log,
+    // runtime.json names the Java child, for a later start that finds it orphaned
+    onRestart: (dynamoPid) => {
+      if (record === undefined) return;
+      record = { ...record, ...(dynamoPid === undefined ? {} : { dynamoPid }) };
+      writeRuntimeRecord(paths.runtimeFile, record).catch((error: unknown) =>
+        log(`runtime.json: could not record the new DynamoDB Local pid: ${(error as Error).message}`),
+      );
+    },
+    onGiveUp: (error) => {
+      log(`${error.message}\nstopping the runtime`);
+      stopOnce ??= stopAll();
+      const leave = () => options.onFatal(error);
+      stopOnce.then(leave, leave);
+    },
+  });
   // A crash must not leave the Java child running nor a runtime.json that names a dead process.
   const onExit = () => {
-    if (dynamo.process.exitCode === null && dynamo.process.signalCode === null)
-      dynamo.process.kill('SIGKILL');
+    dynamo.killNow();
     removeRuntimeRecordSync(paths.runtimeFile);
   };
   process.on('exit', onExit);
@@ -71,13 +109,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
       enqueue: (body) => queue.enqueue(body),
       log,
     });
-    await writeRuntimeRecord(paths.runtimeFile, {
+    const dynamoPid = dynamo.pid();
+    record = {
       pid: process.pid,
       dynamoEndpoint: dynamo.endpoint,
-      ...(dynamo.process.pid === undefined ? {} : { dynamoPid: dynamo.process.pid }),
+      ...(dynamoPid === undefined ? {} : { dynamoPid }),
       port,
       startedAt: new Date().toISOString(),
-    });
+    };
+    await writeRuntimeRecord(paths.runtimeFile, record);
     const http = await startHttpServer({
       port,
       handlers: { api: handlers.api, exits: handlers.exits },
@@ -96,9 +136,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
       () => scheduler.stop(),
       () => withTimeout(queue.stop(), 5_000),
     );
-    return runningRuntime(options, dynamo, http, queue, stopAll);
+    return runningRuntime(options, dynamo, http, queue, () => {
+      stopOnce ??= stopAll();
+      return stopOnce;
+    });
   } catch (error) {
-    await stopAll();
+    stopOnce ??= stopAll();
+    await stopOnce;
     throw error;
   }
 }
@@ -116,30 +160,25 @@ function startBackground(
 
 function runningRuntime(
   options: RuntimeOptions,
-  dynamo: Awaited<ReturnType<typeof startDynamoLocal>>,
+  dynamo: SupervisedDynamoLocal,
   http: LocalHttpServer,
   queue: ImportQueue,
-  stopAll: () => Promise<void>,
+  stop: () => Promise<void>,
 ): RunningRuntime {
-  let stopping: Promise<void> | undefined;
   return {
     paths: options.paths,
     port: http.port,
     baseUrl: http.url,
     dynamoEndpoint: dynamo.endpoint,
-    dynamoPid: dynamo.process.pid,
+    get dynamoPid() {
+      return dynamo.pid();
+    },
     tableName: LOCAL_TABLE_NAME,
     bucketName: LOCAL_BUCKET_NAME,
     enqueueImport: (body) => queue.enqueue(body),
     log: options.log,
-    killDynamoNow() {
-      if (dynamo.process.exitCode === null && dynamo.process.signalCode === null)
-        dynamo.process.kill('SIGKILL');
-    },
-    stop() {
-      stopping ??= stopAll();
-      return stopping;
-    },
+    killDynamoNow: () => dynamo.killNow(),
+    stop,
   };
 }
 

@@ -5,7 +5,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { IMPORT_SOURCES } from '../functions/import/model.ts';
+import { dynamoLocalSettings } from './dynamodb-local.ts';
 import type { LocalRuntime } from './environment.ts';
+import { JavaUnavailableError, requireJava } from './java.ts';
 import { type LocalPaths, localPaths, resolveLocalDir, resolvePort } from './paths.ts';
 import { type RunningRuntime, startLocalRuntime } from './runtime.ts';
 import { isOrphanedDynamoLocal, isProcessAlive, readRuntimeRecord } from './runtime-file.ts';
@@ -50,22 +53,34 @@ async function loadDemo(runtime: LocalRuntime): Promise<void> {
   log('demo: loaded');
 }
 
-function printBanner(runtime: RunningRuntime): void {
-  const lines = [
+/** A USCC that passes both checks, for the banner's example call. */
+const EXAMPLE_USCC = '914403001922038216';
+
+/** What the banner prints; it suggests only routes that are served (not 501). */
+export function bannerLines(
+  runtime: Pick<RunningRuntime, 'baseUrl' | 'paths' | 'dynamoEndpoint'>,
+  sources: readonly string[],
+): string[] {
+  const auth = 'curl -H "Authorization: Bearer $TOKEN"';
+  return [
     '',
     `credit-governance runs locally on ${runtime.baseUrl}`,
     `  health:      curl ${runtime.baseUrl}/health`,
+    `  API:         curl ${runtime.baseUrl}/openapi.json`,
     `  token:       TOKEN=$(npm run -s token -- city)   (roles: city, district --district CODE,`,
     '               department --department NAME, consumer)',
-    `  call:        curl -H "Authorization: Bearer $TOKEN" ${runtime.baseUrl}/subjects`,
-    `  drop folder: ${runtime.paths.incoming}/<source>/   (push, court, tax, procurement, market, registry,`,
-    '               enterprise-counts)',
+    `  call:        ${auth} ${runtime.baseUrl}/subjects/${EXAMPLE_USCC}`,
+    `               ${auth} ${runtime.baseUrl}/imports`,
+    `  drop folder: ${runtime.paths.incoming}/<source>/   (${sources.join(', ')})`,
     '  evaluate:    npm run evaluate -- <yyyy-mm>',
     `  data:        ${runtime.paths.root}   DynamoDB Local on ${runtime.dynamoEndpoint}`,
     'Ctrl-C stops everything.',
     '',
   ];
-  process.stdout.write(lines.join('\n'));
+}
+
+function printBanner(runtime: RunningRuntime): void {
+  process.stdout.write(bannerLines(runtime, IMPORT_SOURCES).join('\n'));
 }
 
 /**
@@ -109,19 +124,36 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\nusage: npm start [-- --demo]\n`);
     process.exit(2);
   }
+  // Before anything else: without Java, DynamoDB Local would never answer and say nothing of why.
+  requireJava();
   const paths = localPaths(resolveLocalDir());
   const port = resolvePort();
+  const dynamo = dynamoLocalSettings();
   if (!(await claimLocalDir(paths))) process.exit(1);
   let runtime: RunningRuntime | undefined;
   stopOnSignals(() => runtime);
-  log(`starting DynamoDB Local on ${paths.dynamodb} (Java 17+)`);
-  runtime = await startLocalRuntime({ paths, port, log });
+  log(`starting DynamoDB Local on ${paths.dynamodb} (Java 17+, heap ${dynamo.heap})`);
+  runtime = await startLocalRuntime({ paths, port, log, dynamo, onFatal: leaveAfterFatal });
   if (demo) await loadDemo(runtime);
   printBanner(runtime);
 }
 
+/** The runtime stopped itself (DynamoDB Local kept dying): say why and leave non-zero. */
+function leaveAfterFatal(error: Error): void {
+  process.stderr.write(
+    `npm start stopped: ${error.message}\n` +
+      'DynamoDB Local kept dying; its data stays under the data folder. Check memory and disk space ' +
+      '(DYNAMODB_LOCAL_HEAP sets its heap), then run npm start again.\n',
+  );
+  process.exit(1);
+}
+
 if (import.meta.main) {
   main().catch((error: unknown) => {
+    if (error instanceof JavaUnavailableError) {
+      process.stderr.write(`npm start failed: ${error.message}\n`);
+      process.exit(1);
+    }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(
         `npm start failed: port ${resolvePort()} is in use; choose another with PORT=<port>\n`,
