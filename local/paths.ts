@@ -5,9 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { IMPORT_SOURCES } from '../functions/import/model.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_LOCAL_DIR = '.local';
+/** One folder each under `incoming/`: every import source, and `check` for batch checks. */
+export const DROP_SOURCE_FOLDERS: readonly string[] = [...IMPORT_SOURCES, 'check'];
 
 export interface LocalPaths {
   /** `$LOCAL_DIR`, absolute. */
@@ -71,11 +74,15 @@ export function localPaths(localDir: string): LocalPaths {
   };
 }
 
-/** Creates every folder of the runtime; harmless when they exist. */
+/**
+ * Creates every folder of the runtime, the source folders under `incoming/` included (so that
+ * `cp 名单.csv .local/dropbox/incoming/push/` works on a fresh folder); harmless when they exist.
+ */
 export async function ensureLocalFolders(paths: LocalPaths): Promise<void> {
   const folders = [
     paths.dynamodb,
     paths.incoming,
+    ...DROP_SOURCE_FOLDERS.map((source) => join(paths.incoming, source)),
     paths.processed,
     paths.rejected,
     paths.reports,
