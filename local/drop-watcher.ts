@@ -3,11 +3,15 @@
  * file under `incoming/<source>/` becomes one `ObjectCreated:Put` notification on the import queue.
  * Files are polled rather than watched so that a file still being copied in is only announced once its
  * size and modification time have held still across two polls.
+ *
+ * A source folder holds files, and the folders of API uploads (`<importId>/<file>`). Anything else is
+ * refused where the clerk sees it: a symbolic link (never followed: it could point anywhere on the
+ * machine) or any other folder is moved to `rejected/<source>/…` with a `….错误报告.txt` beside it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { objectCreatedEvent } from './s3-event.ts';
 
@@ -33,17 +37,31 @@ interface Observation {
   readonly mtimeMs: number;
 }
 
+/** An entry of a source folder that is not imported. */
+interface Refusal {
+  readonly path: string;
+  readonly kind: 'symlink' | 'folder';
+  readonly source: string;
+}
+
+/** The folder an API upload puts its file in: `incoming/<source>/<importId>/<file>`, a UUID. */
+const UPLOAD_FOLDER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REPORT_SUFFIX = '.错误报告.txt';
+
 /** Creates a watcher over `dropDir/incoming/<source>/**`. */
 export function createDropWatcher(options: DropWatcherOptions): DropWatcher {
   const incoming = join(options.dropDir, 'incoming');
   const log = options.log ?? (() => undefined);
   const lastSeen = new Map<string, Observation>();
   const announced = new Set<string>();
+  /** Refusals seen by the last poll: one is acted on when a second poll still sees it (a copy may be under way). */
+  let refusalsSeen = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<string[]> | undefined;
 
   async function pollOnce(): Promise<string[]> {
-    const files = await listFiles(incoming);
+    const { files, refusals } = await listEntries(incoming);
+    await refuseSettled(refusals);
     const present = new Set(files);
     const keys: string[] = [];
     for (const file of files) {
@@ -73,6 +91,44 @@ export function createDropWatcher(options: DropWatcherOptions): DropWatcher {
     });
     await options.enqueue(JSON.stringify(event));
     log(`drop folder: ${key} (${observed.size} bytes) queued for import`);
+  }
+
+  async function refuseSettled(refusals: readonly Refusal[]): Promise<void> {
+    const seenNow = new Set<string>();
+    for (const refusal of refusals) {
+      if (!refusalsSeen.has(refusal.path)) {
+        seenNow.add(refusal.path);
+        continue;
+      }
+      await refuse(refusal).catch((error: unknown) => {
+        seenNow.add(refusal.path);
+        log(`drop folder: could not set aside ${displayKey(refusal.path)}: ${(error as Error).message}`);
+      });
+    }
+    refusalsSeen = seenNow;
+  }
+
+  async function refuse(refusal: Refusal): Promise<void> {
+    const sourceDir = join(incoming, refusal.source);
+    const within = relative(sourceDir, refusal.path);
+    let target = join(options.dropDir, 'rejected', refusal.source, within);
+    if ((await exists(target)) || (await exists(`${target}${REPORT_SUFFIX}`))) {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      target = join(dirname(target), `${stamp}-${basename(target)}`);
+    }
+    await mkdir(dirname(target), { recursive: true });
+    // rename moves a symbolic link itself, never what it points to
+    await rename(refusal.path, target);
+    await writeFile(`${target}${REPORT_SUFFIX}`, refusalReport(refusal, within));
+    const why = refusal.kind === 'symlink' ? 'is a symbolic link, not a file' : 'is a folder';
+    log(
+      `drop folder: ${displayKey(refusal.path)} ${why}; not imported, moved to ` +
+        `${displayKey(target)} with a report`,
+    );
+  }
+
+  function displayKey(path: string): string {
+    return relative(options.dropDir, path).split(sep).join('/');
   }
 
   /** Files that left `incoming/` are forgotten, so one put back later is announced again. */
@@ -111,23 +167,33 @@ export function createDropWatcher(options: DropWatcherOptions): DropWatcher {
   };
 }
 
-/** Files under `incoming/<source>/`, skipping dotfiles and dot-folders (partial uploads live there). */
-async function listFiles(incoming: string): Promise<string[]> {
+/** What a source folder holds. */
+interface Entries {
+  readonly files: string[];
+  readonly refusals: Refusal[];
+}
+
+/**
+ * Files under `incoming/<source>/` and `incoming/<source>/<importId>/`, and what is to be refused there;
+ * dotfiles and dot-folders are skipped (partial uploads live there).
+ */
+async function listEntries(incoming: string): Promise<Entries> {
   let sources: string[];
   try {
     sources = (await readdir(incoming, { withFileTypes: true }))
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => join(incoming, entry.name));
+      .map((entry) => entry.name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], refusals: [] };
     throw error;
   }
-  const files: string[] = [];
-  for (const source of sources) await collect(source, files);
-  return files.sort();
+  const found: Entries = { files: [], refusals: [] };
+  for (const source of sources) await collect(join(incoming, source), source, true, found);
+  found.files.sort();
+  return found;
 }
 
-async function collect(folder: string, files: string[]): Promise<void> {
+async function collect(folder: string, source: string, top: boolean, found: Entries): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -137,8 +203,37 @@ async function collect(folder: string, files: string[]): Promise<void> {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) await collect(path, files);
-    else if (entry.isFile()) files.push(path);
+    if (entry.isFile()) found.files.push(path);
+    else if (entry.isSymbolicLink()) found.refusals.push({ path, kind: 'symlink', source });
+    else if (entry.isDirectory() && top && UPLOAD_FOLDER.test(entry.name))
+      await collect(path, source, false, found);
+    else if (entry.isDirectory()) found.refusals.push({ path, kind: 'folder', source });
+  }
+}
+
+/** The Chinese report set beside a refused entry. */
+function refusalReport(refusal: Refusal, within: string): string {
+  const folder = `incoming/${refusal.source}/`;
+  if (refusal.kind === 'symlink') {
+    return (
+      `文件：${within}\n结果：未导入\n` +
+      `原因：这是一个符号链接（快捷方式），不是文件本身。为安全起见，投放目录不跟随链接；` +
+      `链接已移到此处，它指向的文件没有改动。请把文件本身复制到 ${folder} 后重新投放。\n`
+    );
+  }
+  return (
+    `文件夹：${within}\n结果：未导入\n` +
+    `原因：投放目录 ${folder} 只接受文件，不接受文件夹。请把文件夹中的文件逐个直接放入 ${folder}，` +
+    `每个文件单独导入。\n`
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

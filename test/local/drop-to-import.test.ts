@@ -7,6 +7,9 @@ import { createDropWatcher } from '../../local/drop-watcher.ts';
 import { localPaths } from '../../local/paths.ts';
 import { createImportQueue } from '../../local/queue.ts';
 
+/** The folder of an API upload (`incoming/<source>/<importId>/<file>`). */
+const UPLOAD_ID = '0b6e3c1a-5f2d-4e8b-9c7a-1d2e3f4a5b6c';
+
 describe('drop folder to import worker', () => {
   it('delivers one SQS event whose S3 key decodes to the dropped file', async () => {
     // Prepare
@@ -25,7 +28,7 @@ describe('drop folder to import worker', () => {
       bucketName: 'local-dropbox',
       enqueue: (body) => queue.enqueue(body),
     });
-    const folder = join(paths.incoming, 'court', 'imp-7');
+    const folder = join(paths.incoming, 'court', UPLOAD_ID);
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, '失信被执行人 名单+补充.csv'), 'x\n');
     // Act
@@ -41,7 +44,7 @@ describe('drop folder to import worker', () => {
     const encoded = notification.Records[0]?.s3.object.key ?? '';
     expect(encoded).not.toContain(' ');
     expect(decodeURIComponent(encoded.replaceAll('+', ' '))).toBe(
-      'incoming/court/imp-7/失信被执行人 名单+补充.csv',
+      `incoming/court/${UPLOAD_ID}/失信被执行人 名单+补充.csv`,
     );
   });
 });
