@@ -24,6 +24,7 @@ import {
   zipFile,
 } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
+import { bombWorkbook } from '../support/xlsx-bomb.ts';
 
 /** Item types an import may leave behind for a file it rejected: its receipt, nothing else. */
 const DOMAIN_TYPES = [
@@ -156,6 +157,20 @@ describe('files rejected whole', () => {
       reason: 'too-many-rows',
       message: /行的上限/,
       settings: { maxRows: 20 },
+    },
+    {
+      what: 'a 300 KB workbook whose one shared string expands to 300 MB',
+      fileName: '共享文本炸弹.xlsx',
+      content: () => bombWorkbook({ kind: 'shared-string', bytes: 300_000_000 }),
+      reason: 'too-large',
+      message: /单元格或文本的内容超过 1 MB 的上限/,
+    },
+    {
+      what: 'a workbook whose one inline cell expands to 30 MB',
+      fileName: '单元格炸弹.xlsx',
+      content: () => bombWorkbook({ kind: 'inline-cell', bytes: 30_000_000 }),
+      reason: 'too-large',
+      message: /单元格或文本的内容超过 1 MB 的上限/,
     },
     {
       what: 'a file in a folder that is no source',

@@ -123,47 +123,54 @@ export class XmlPartGuard {
 
   private readTag(chunk: Uint8Array, from: number): number {
     let index = from;
-    for (; index < chunk.length; index++) {
+    if (this.afterLt && index < chunk.length) {
+      this.afterLt = false;
       const byte = chunk[index] as number;
-      if (this.afterLt) {
-        this.afterLt = false;
-        if (byte === SLASH) {
-          this.closing = true;
-          continue;
-        }
-        if (byte === BANG || byte === QUESTION) {
-          this.count(index + 1 - from, false);
-          this.specialHead = '';
-          this.previous1 = 0;
-          this.previous2 = 0;
-          if (byte === QUESTION) {
-            this.terminator = 'pi';
-            this.mode = 'special';
-          } else {
-            this.mode = 'special-head';
-          }
-          return index + 1;
-        }
-      }
-      if (this.quote !== 0) {
-        if (byte === this.quote) this.quote = 0;
-        continue;
-      }
-      if (byte === GT) {
-        this.count(index + 1 - from, false);
-        this.endTag();
+      if (byte === BANG || byte === QUESTION) {
+        this.count(1, false);
+        this.previous1 = 0;
+        this.previous2 = 0;
+        this.specialHead = '';
+        if (byte === QUESTION) this.enterSpecial('pi');
+        else this.mode = 'special-head';
         return index + 1;
       }
-      if (!this.nameDone) {
-        if (byte <= 0x20 || byte === SLASH) this.nameDone = true;
-        else if (byte === COLON) this.name = '';
-        else if (this.name.length < MAX_NAME_BYTES) this.name += String.fromCharCode(byte);
+      if (byte === SLASH) {
+        this.closing = true;
+        index++;
       }
-      if (byte === DQUOTE || byte === SQUOTE) this.quote = byte;
-      this.selfClosing = byte === SLASH;
     }
-    this.count(index - from, false);
-    return index;
+    // the bytes of a workbook are mostly tags: this loop keeps its state in locals
+    let quote = this.quote;
+    let nameDone = this.nameDone;
+    let name = this.name;
+    let slash = this.selfClosing;
+    for (; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (quote !== 0) {
+        if (byte === quote) quote = 0;
+        continue;
+      }
+      if (byte === GT) break;
+      if (!nameDone) {
+        if (byte <= 0x20 || byte === SLASH) nameDone = true;
+        else if (byte === COLON) name = '';
+        else if (name.length < MAX_NAME_BYTES) name += String.fromCharCode(byte);
+      }
+      if (byte === DQUOTE || byte === SQUOTE) quote = byte;
+      slash = byte === SLASH;
+    }
+    this.quote = quote;
+    this.nameDone = nameDone;
+    this.name = name;
+    this.selfClosing = slash;
+    if (index === chunk.length) {
+      this.count(index - from, false);
+      return index;
+    }
+    this.count(index + 1 - from, false);
+    this.endTag();
+    return index + 1;
   }
 
   private readSpecialHead(chunk: Uint8Array, from: number): number {
