@@ -1,11 +1,13 @@
 /**
  * The file's data rows in order, each with its ordinal (its place among all data rows) and the context
  * a row needs to be read: the sheet's index and the list type its title names. Every pass over a file
- * (scan, chunks, diff) numbers rows the same way, which is what checkpoints rely on.
+ * (scan, chunks, diff) numbers rows the same way, which is what checkpoints rely on. A file with a header
+ * and no data rows (or only blank ones) is refused whole, in the first pass.
  */
 import type { ListType } from '#domain/model.ts';
 import type { DropStore } from './drop-store.ts';
 import type { ImportSource } from './model.ts';
+import { FileRejectedError } from './parse/errors.ts';
 import { headerOptionsForSource, type MappedRow, mapRows } from './parse/header.ts';
 import { readSheetRows } from './parse/rows.ts';
 import { monthFromFileName, parseListTypeLabel } from './parse/values.ts';
@@ -64,4 +66,6 @@ export async function* numberedRows(
     yield { ordinal, row, context };
     ordinal++;
   }
+  // A full list with no rows would flag every listing of its scope as missing: it is refused, not held.
+  if (ordinal === 0) throw new FileRejectedError('no-data-rows');
 }

@@ -221,40 +221,74 @@ describe('files rejected whole', () => {
   });
 });
 
-describe('a file with a header and no rows', () => {
-  it('succeeds with nothing to import when its list holds nothing yet', async () => {
-    // Prepare
-    const harness = createImportHarness(await createTestTable('import-header-only'));
-    const key = harness.drop('court', '只有表头.csv', utf8Csv([[...COURT_HEADER]]));
-    // Act
-    await harness.notify(key);
-    // Assess
-    const importId = dropImportId(key);
-    const receipt = await getImport(harness.deps.store, importId);
-    expect(receipt?.status).toBe('succeeded');
-    expect(receipt?.counts).toMatchObject({ rows: 0, accepted: 0, listingsNew: 0, listingsMissing: 0 });
-    expect(existsSync(join(harness.root, `processed/court/${importId}/只有表头.csv`))).toBe(true);
-    expect(await itemsOfType(harness.deps.store, 'subject', 'listing', 'audit', 'counter', 'flow')).toEqual(
-      [],
-    );
-  });
+const PUSH_HEADER = [
+  '主体名称',
+  '统一社会信用代码',
+  '所属区县',
+  '名单类型',
+  '认定部门',
+  '文书号',
+  '认定日期',
+];
 
-  it('is held, not taken for the end of every listing, when its list holds active listings', async () => {
-    // Prepare
-    const harness = createImportHarness(await createTestTable('import-header-only'));
-    await harness.notify(harness.drop('court', '名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(3)])));
-    const listingsBefore = await itemsOfType(harness.deps.store, 'listing');
-    const countersBefore = await readCurrentCounters(harness.deps.store);
-    const key = harness.drop('court', '只有表头.csv', utf8Csv([[...COURT_HEADER]]));
-    // Act
-    await harness.notify(key);
-    // Assess
-    const receipt = await getImport(harness.deps.store, dropImportId(key));
-    expect(receipt?.status).toBe('held');
-    expect(receipt?.diff).toMatchObject({ activeBefore: 3, missing: 3, share: 1 });
-    expect(receipt?.heldMessage).toMatch(/缺少 3 条原有效名单/);
-    expect(await itemsOfType(harness.deps.store, 'listing')).toEqual(listingsBefore);
-    expect(await readCurrentCounters(harness.deps.store)).toEqual(countersBefore);
-    expect(existsSync(join(harness.root, key))).toBe(true);
-  });
+describe('a file with a header and no data rows', () => {
+  it.each<{ what: string; source: string; fileName: string; content: () => Buffer | Promise<Buffer> }>([
+    {
+      what: 'a court list, header only',
+      source: 'court',
+      fileName: '只有表头.csv',
+      content: () => utf8Csv([[...COURT_HEADER]]),
+    },
+    {
+      what: 'a push, header only',
+      source: 'push',
+      fileName: '推送只有表头.csv',
+      content: () => utf8Csv([PUSH_HEADER]),
+    },
+    {
+      what: 'a court list whose rows are all blank',
+      source: 'court',
+      fileName: '空行.csv',
+      content: () => utf8Csv([[...COURT_HEADER], ['', '', '', '', '', ''], ['  ', '', '　', '', '', ''], []]),
+    },
+    {
+      what: 'a workbook with a title, a header and blank rows',
+      source: 'court',
+      fileName: '只有表头.xlsx',
+      content: () =>
+        xlsxFile([
+          { name: '失信名单', rows: [['失信被执行人名单'], null, [...COURT_HEADER], null, ['', ' ']] },
+        ]),
+    },
+  ])(
+    'rejects $what as having no data rows, before any diff or hold, when its list holds active listings',
+    async (input) => {
+      // Prepare: the list (and every list, for the push) holds three active listings
+      const harness = createImportHarness(await createTestTable('import-header-only'));
+      await harness.notify(harness.drop('court', '名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(3)])));
+      const listingsBefore = await itemsOfType(harness.deps.store, 'listing');
+      const countersBefore = await readCurrentCounters(harness.deps.store);
+      const key = harness.drop(input.source, input.fileName, await input.content());
+      const importId = dropImportId(key);
+      // Act
+      await harness.notify(key);
+      // Assess
+      const receipt = await getImport(harness.deps.store, importId);
+      expect(receipt).toMatchObject({ status: 'rejected', rejectReason: 'no-data-rows' });
+      expect(receipt?.rejectMessage).toMatch(/文件只有表头，没有数据行/);
+      expect(receipt?.diff).toBeUndefined();
+      expect(receipt?.heldMessage).toBeUndefined();
+      const rejectedKey = `rejected/${input.source}/${importId}/${input.fileName}`;
+      expect(existsSync(join(harness.root, rejectedKey))).toBe(true);
+      expect(readFileSync(join(harness.root, `${rejectedKey}.错误报告.txt`), 'utf8')).toContain(
+        '文件只有表头',
+      );
+      expect(await itemsOfType(harness.deps.store, 'listing')).toEqual(listingsBefore);
+      expect(await readCurrentCounters(harness.deps.store)).toEqual(countersBefore);
+      const ofThisImport = (await scanTable(harness.deps.store)).filter(
+        (item) => item.PK === `IMPORT#${importId}`,
+      );
+      expect(ofThisImport.map((item) => item.SK)).toEqual(['META']);
+    },
+  );
 });
