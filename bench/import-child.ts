@@ -10,11 +10,11 @@ import { parseArgs } from 'node:util';
 import { silentLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { systemClock } from '#storage/subject-store.ts';
-import { createFileDropStore } from '../functions/import/drop-store.ts';
-import { handleMessage } from '../functions/import/handler.ts';
+import { handleMessage } from '../functions/import/create-handler.ts';
 import { getImport, listImports } from '../functions/import/import-store.ts';
 import type { ImportCounts } from '../functions/import/model.ts';
 import { DEFAULT_IMPORT_SETTINGS, type ImportDeps } from '../functions/import/worker.ts';
+import { createFileDropStore } from '../local/adapters/file-drop-store.ts';
 import { objectCreatedRecord } from '../local/s3-event.ts';
 import { type MemoryPeaks, sampleMemory } from './memory.ts';
 import { emptyProfile, type ImportProfile, profiledClient, profiledDropStore } from './profile.ts';
@@ -47,7 +47,7 @@ const origin = performance.now();
 const store = { client: profiledClient(client, profile), tableName: table, clock: systemClock };
 const deps: ImportDeps = {
   store,
-  drop: profiledDropStore(createFileDropStore(root, 'http://127.0.0.1:3000'), profile, origin),
+  drop: profiledDropStore(createFileDropStore(root), profile, origin),
   // one chunk, written in this process: the single worker the budget compares with
   settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows: 1_000_000 },
   requestClassification: async () => {},

@@ -1,18 +1,21 @@
 /**
- * `PUT /_local/drop/<key>`: stands in for the presigned S3 upload URL that `POST /imports` hands out.
- * The body streams into a temporary file and is renamed into `$LOCAL_DIR/dropbox/<key>` only when complete,
- * so the drop-folder watcher never sees half a file.
+ * `PUT /_local/drop/<key>?X-Local-Expires=…&X-Local-Signature=…`: stands in for the presigned S3 upload
+ * URL that `POST /imports` hands out. Like S3, it takes a file only with a signature made for exactly this
+ * key (so for this source and import) and before the URL's expiry; anything else is a 403. The body
+ * streams into a temporary file and is renamed into `$LOCAL_DIR/dropbox/<key>` only when complete, so the
+ * drop-folder watcher never sees half a file.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { checkUploadUrl, DROP_UPLOAD_PREFIX, type UploadUrlProblem } from './adapters/upload-url.ts';
 import { type HttpAnswer, problemAnswer } from './http-result.ts';
 
-export const DROP_UPLOAD_PREFIX = '/_local/drop/';
+export { DROP_UPLOAD_PREFIX };
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** The upload was larger than allowed. */
@@ -42,14 +45,53 @@ export function dropKeyFromPath(pathname: string): string | undefined {
   return segments.join('/');
 }
 
-/** Receives one upload into `dropDir`; answers 200 with the content's MD5 as ETag, as S3 does. */
+/** Stands in when the server was given no key: nobody holds it, so every upload is refused. */
+const UNKNOWN_KEY = new Uint8Array(randomBytes(32));
+
+/** The refusals of an upload URL, in the words the clerk reads. */
+const REFUSALS: Record<UploadUrlProblem, { code: string; detail: string }> = {
+  unsigned: {
+    code: 'upload-url-unsigned',
+    detail: '上传地址缺少签名或有效期：请使用 POST /imports 返回的 uploadUrl 上传文件。',
+  },
+  expired: {
+    code: 'upload-url-expired',
+    detail: '上传地址已过期：请重新调用 POST /imports 获取新的上传地址。',
+  },
+  'bad-signature': {
+    code: 'upload-url-invalid',
+    detail: '上传地址的签名无效：该地址不是为这个文件路径签发的，或已被改动。',
+  },
+};
+
+/** Where and how uploads are received. */
+export interface DropUploadOptions {
+  /** `$LOCAL_DIR/dropbox`. */
+  readonly dropDir: string;
+  /** The key upload URLs are signed with (`deriveUploadKey`); without one, no signature is valid. */
+  readonly uploadKey?: Uint8Array | undefined;
+  readonly maxBytes?: number | undefined;
+  /** The clock expiries are checked against; defaults to now. */
+  readonly now?: () => Date;
+}
+
+/** The request's path (still percent-encoded) and query string. */
+export interface UploadTarget {
+  readonly pathname: string;
+  readonly query: string;
+}
+
+/**
+ * Receives one upload into the drop folder; answers 200 with the content's MD5 as ETag, as S3 does, and
+ * 403 (nothing read or kept) when the URL is not signed for this key or has expired.
+ */
 export async function receiveDropUpload(
   request: IncomingMessage,
-  pathname: string,
-  dropDir: string,
-  maxBytes: number = MAX_UPLOAD_BYTES,
+  location: UploadTarget,
+  options: DropUploadOptions,
 ): Promise<HttpAnswer> {
-  const key = dropKeyFromPath(pathname);
+  const { dropDir, maxBytes = MAX_UPLOAD_BYTES } = options;
+  const key = dropKeyFromPath(location.pathname);
   if (key === undefined) {
     request.resume();
     return problemAnswer(
@@ -57,6 +99,12 @@ export async function receiveDropUpload(
       'invalid-key',
       'uploads go to incoming/<source>/<...>/<file> without . or .. segments',
     );
+  }
+  const uploadKey = options.uploadKey ?? UNKNOWN_KEY;
+  const problem = checkUploadUrl(uploadKey, key, location.query, options.now?.() ?? new Date());
+  if (problem !== undefined) {
+    request.resume();
+    return problemAnswer(403, REFUSALS[problem].code, REFUSALS[problem].detail);
   }
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (declared > maxBytes) {

@@ -4,11 +4,11 @@
  * `$LOCAL_DIR`, or starts one of its own on the same data for the length of the run.
  */
 import { dynamoLocalSettings, ensureTable, startDynamoLocal } from './dynamodb-local.ts';
-import { applyLocalEnvironment, LOCAL_TABLE_NAME } from './environment.ts';
-import { loadHandler } from './handlers.ts';
+import { LOCAL_TABLE_NAME } from './environment.ts';
+import { localEvaluateHandler, localStore } from './handlers.ts';
 import { JavaUnavailableError, requireJava } from './java.ts';
 import { lambdaContext } from './lambda-context.ts';
-import { ensureLocalFolders, localPaths, resolveLocalDir, resolvePort } from './paths.ts';
+import { ensureLocalFolders, localPaths, resolveLocalDir } from './paths.ts';
 import { isProcessAlive, readRuntimeRecord } from './runtime-file.ts';
 
 const USAGE = 'usage: npm run evaluate -- <yyyy-mm>';
@@ -74,10 +74,7 @@ async function main(): Promise<number> {
   try {
     const dynamoEndpoint = borrowed?.dynamoEndpoint ?? own?.endpoint ?? '';
     if (own !== undefined) await ensureTable(dynamoEndpoint, LOCAL_TABLE_NAME);
-    applyLocalEnvironment({ paths, port: borrowed?.port ?? resolvePort(), dynamoEndpoint });
-    const handler =
-      await loadHandler<(event: ManualEvaluation, context: unknown) => Promise<unknown>>('evaluate');
-    if (handler === undefined) return report({ error: { status: 501 } });
+    const handler = localEvaluateHandler(localStore(dynamoEndpoint), paths);
     const event: ManualEvaluation = { source: 'manual', month };
     return report(
       await handler(event, lambdaContext('evaluate', 15 * 60_000)).then(

@@ -1,27 +1,99 @@
 /**
- * Loads the Lambda handlers the local runtime calls. They are imported only after the environment is
- * set, since they read their configuration at first use; a handler whose file is not written yet is
- * reported as missing instead of failing the whole runtime.
+ * The local composition root: builds each function's dependencies from the one-machine stand-ins
+ * (DynamoDB Local, the drop folder on disk, the queue folder) and hands them to the same factories the
+ * cloud handlers are built with. No handler reads the environment here and nothing in `local/` reaches a
+ * Lambda bundle (`test/cdk/lambda-bundles.test.ts` holds that).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { optionalPositiveInteger, parseEnvironment } from '#shared/config.ts';
+import { ENV } from '#shared/env-names.ts';
+import { createLogger } from '#shared/logger.ts';
+import { createDocumentClient } from '#storage/client.ts';
+import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
+import { createApiHandler } from '../functions/api/create-handler.ts';
+import type { HttpEvent } from '../functions/api/http.ts';
+import { createClassifyHandler } from '../functions/classify/create-handler.ts';
+import { createEvaluateHandler } from '../functions/evaluate/create-handler.ts';
+import { createExitsHandler } from '../functions/exits/create-handler.ts';
+import { createImportHandler } from '../functions/import/create-handler.ts';
+import { DEFAULT_IMPORT_SETTINGS } from '../functions/import/worker.ts';
+import { createFileDropStore } from './adapters/file-drop-store.ts';
+import { createFileWorkQueue } from './adapters/file-work-queue.ts';
+import { LOCAL_TABLE_NAME } from './environment.ts';
+import type { HttpHandler } from './http-server.ts';
+import type { LocalPaths } from './paths.ts';
+import type { SqsHandler } from './queue.ts';
 
-/** The Lambda functions by name, with their entry files. */
-export const HANDLER_FILES = {
-  api: '../functions/api/handler.ts',
-  exits: '../functions/exits/handler.ts',
-  import: '../functions/import/handler.ts',
-  evaluate: '../functions/evaluate/handler.ts',
-  classify: '../functions/classify/handler.ts',
-} as const;
+/** A handler invoked asynchronously (the schedule, `npm run evaluate`, the import's triage requests). */
+export type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-export type FunctionName = keyof typeof HANDLER_FILES;
+export interface LocalHandlerInput {
+  readonly paths: LocalPaths;
+  /** The local server's base URL (`http://127.0.0.1:<port>`): upload URLs point at it. */
+  readonly baseUrl: string;
+  readonly dynamoEndpoint: string;
+  /** Signs upload URLs (`deriveUploadKey`); the server checks them with the same key. */
+  readonly uploadKey: Uint8Array;
+  /** @default LOCAL_TABLE_NAME */
+  readonly tableName?: string;
+  /** Rows per chunk of a large file. @default `IMPORT_CHUNK_ROWS` of this process, else the worker's */
+  readonly importChunkRows?: number;
+}
 
-/** The handler of `name`, or undefined when its file does not exist yet. */
-export async function loadHandler<T>(name: FunctionName): Promise<T | undefined> {
-  const url = new URL(HANDLER_FILES[name], import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  const module = (await import(url.href)) as { handler?: T };
-  if (typeof module.handler !== 'function') throw new Error(`${HANDLER_FILES[name]} exports no handler`);
-  return module.handler;
+export interface LocalHandlers {
+  readonly api: HttpHandler;
+  readonly exits: HttpHandler;
+  readonly importWorker: SqsHandler;
+  readonly evaluate: JobHandler;
+  readonly classify: JobHandler;
+}
+
+/** The table on DynamoDB Local. */
+export function localStore(dynamoEndpoint: string, tableName: string = LOCAL_TABLE_NAME): StoreDeps {
+  return { client: createDocumentClient({ endpoint: dynamoEndpoint }), tableName, clock: systemClock };
+}
+
+/**
+ * `IMPORT_CHUNK_ROWS` of the local contract, read by the runtime (not by the handler, which gets it
+ * as a setting): undefined when unset.
+ */
+export function localImportChunkRows(env: Readonly<Record<string, string | undefined>> = process.env) {
+  return parseEnvironment(z.object({ [ENV.importChunkRows]: optionalPositiveInteger() }), env)[
+    ENV.importChunkRows
+  ];
+}
+
+/** The monthly evaluation over the local table and drop folder (for `npm run evaluate` alone). */
+export function localEvaluateHandler(store: StoreDeps, paths: LocalPaths): JobHandler {
+  return createEvaluateHandler({ store, drop: createFileDropStore(paths.dropbox) });
+}
+
+/** Every function's handler, built with the local stand-ins. */
+export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
+  const store = localStore(input.dynamoEndpoint, input.tableName);
+  const drop = createFileDropStore(input.paths.dropbox, {
+    baseUrl: input.baseUrl,
+    uploadKey: input.uploadKey,
+  });
+  const queue = createFileWorkQueue(input.paths.queue);
+  const chunkRows = input.importChunkRows ?? localImportChunkRows() ?? DEFAULT_IMPORT_SETTINGS.chunkRows;
+  const api = createApiHandler({ store, drop: () => drop, queue: () => queue });
+  const exits = createExitsHandler({ store });
+  return {
+    // The local server also sends events without an authorizer (public routes), as API Gateway does.
+    api: (event, context) => api(event as HttpEvent, context),
+    exits: (event) => exits(event as HttpEvent),
+    importWorker: createImportHandler({
+      store,
+      drop,
+      queue,
+      settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows },
+      // Triage arrives with the classification issue; until then the request is only logged.
+      requestClassification: async () => undefined,
+      log: createLogger({ function: 'import' }),
+    }),
+    evaluate: createEvaluateHandler({ store, drop }),
+    classify: createClassifyHandler({ store }),
+  };
 }

@@ -36,6 +36,8 @@ export interface HttpServerOptions {
   readonly jwtSecret: Uint8Array;
   /** `$LOCAL_DIR/dropbox`, where uploads land. */
   readonly dropDir: string;
+  /** The key upload URLs are signed with (`deriveUploadKey` of the token secret); without it every upload is refused. */
+  readonly uploadKey?: Uint8Array;
   readonly maxBodyBytes?: number;
   readonly maxUploadBytes?: number;
   readonly log?: (line: string) => void;
@@ -90,7 +92,11 @@ async function respond(
   if (rawPath.startsWith(DROP_UPLOAD_PREFIX)) {
     if (method !== 'PUT')
       return drained(request, problemAnswer(405, 'method-not-allowed', 'uploads use PUT', { allow: 'PUT' }));
-    return receiveDropUpload(request, rawPath, options.dropDir, options.maxUploadBytes);
+    return receiveDropUpload(
+      request,
+      { pathname: rawPath, query: rawQueryString },
+      { dropDir: options.dropDir, uploadKey: options.uploadKey, maxBytes: options.maxUploadBytes },
+    );
   }
 
   const path = apiGatewayPath(rawPath);

@@ -3,33 +3,28 @@
  * drop folder and its queue, and the monthly schedule, each calling the same handler the cloud calls.
  */
 
+import { deriveUploadKey } from './adapters/upload-url.ts';
 import { loadSigningSecret } from './auth.ts';
-import { createDropWatcher, type DropWatcher } from './drop-watcher.ts';
+import { createDropWatcher } from './drop-watcher.ts';
 import {
   type DynamoLocalSettings,
   ensureTable,
   type SupervisedDynamoLocal,
   superviseDynamoLocal,
 } from './dynamodb-local.ts';
-import {
-  applyLocalEnvironment,
-  LOCAL_BUCKET_NAME,
-  LOCAL_TABLE_NAME,
-  type LocalRuntime,
-} from './environment.ts';
-import { loadHandler } from './handlers.ts';
-import type { HttpApiEvent } from './http-event.ts';
-import { type HttpHandler, type LocalHttpServer, startHttpServer } from './http-server.ts';
+import { LOCAL_BUCKET_NAME, LOCAL_TABLE_NAME, type LocalRuntime } from './environment.ts';
+import { createLocalHandlers } from './handlers.ts';
+import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { ensureLocalFolders, type LocalPaths } from './paths.ts';
-import { createImportQueue, type ImportQueue, type SqsHandler } from './queue.ts';
+import { createImportQueue, type ImportQueue } from './queue.ts';
 import {
   type RuntimeRecord,
   removeRuntimeRecord,
   removeRuntimeRecordSync,
   writeRuntimeRecord,
 } from './runtime-file.ts';
-import { type ScheduledEvaluation, startMonthlyScheduler } from './scheduler.ts';
+import { startMonthlyScheduler } from './scheduler.ts';
 
 export interface RuntimeOptions {
   readonly paths: LocalPaths;
@@ -52,11 +47,6 @@ export interface RunningRuntime extends LocalRuntime {
   /** Stops everything, DynamoDB Local last, and removes runtime.json. */
   stop(): Promise<void>;
 }
-
-type EvaluateHandler = (
-  event: ScheduledEvaluation,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<unknown>;
 
 /** Starts every part; if one fails to start, what was started is stopped again. */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
@@ -100,8 +90,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
   };
   try {
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
-    applyLocalEnvironment({ paths, port, dynamoEndpoint: dynamo.endpoint });
-    const handlers = await loadHandlers(log);
+    const jwtSecret = await loadSigningSecret(paths.jwtSecretFile);
+    // Upload URLs are signed here and checked by the server; the key never leaves this process.
+    const uploadKey = deriveUploadKey(jwtSecret);
+    const handlers = createLocalHandlers({
+      paths,
+      baseUrl: `http://127.0.0.1:${port}`,
+      dynamoEndpoint: dynamo.endpoint,
+      uploadKey,
+    });
     const queue = createImportQueue({ queueDir: paths.queue, handler: handlers.importWorker, log });
     const watcher = createDropWatcher({
       dropDir: paths.dropbox,
@@ -121,12 +118,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
     const http = await startHttpServer({
       port,
       handlers: { api: handlers.api, exits: handlers.exits },
-      jwtSecret: await loadSigningSecret(paths.jwtSecretFile),
+      jwtSecret,
       dropDir: paths.dropbox,
+      uploadKey,
       log,
     });
     stops.push(() => http.close());
-    startBackground(queue, watcher, handlers.importReady, log);
+    queue.start();
+    watcher.start();
     const scheduler = startMonthlyScheduler({
       evaluate: (event) => handlers.evaluate(event, lambdaContext('evaluate', 15 * 60_000)),
       log,
@@ -145,17 +144,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
     await stopOnce;
     throw error;
   }
-}
-
-function startBackground(
-  queue: ImportQueue,
-  watcher: DropWatcher,
-  importReady: boolean,
-  log: (line: string) => void,
-) {
-  if (importReady) queue.start();
-  else log('import worker: functions/import/handler.ts is not written yet; dropped files wait in the queue');
-  watcher.start();
 }
 
 function runningRuntime(
@@ -180,46 +168,6 @@ function runningRuntime(
     killDynamoNow: () => dynamo.killNow(),
     stop,
   };
-}
-
-interface LoadedHandlers {
-  readonly api: HttpHandler;
-  readonly exits: HttpHandler;
-  readonly importWorker: SqsHandler;
-  readonly importReady: boolean;
-  readonly evaluate: EvaluateHandler;
-}
-
-async function loadHandlers(log: (line: string) => void): Promise<LoadedHandlers> {
-  const api = await loadHandler<HttpHandler>('api');
-  const exits = await loadHandler<HttpHandler>('exits');
-  const importWorker = await loadHandler<SqsHandler>('import');
-  const evaluate = await loadHandler<EvaluateHandler>('evaluate');
-  for (const [name, handler] of Object.entries({ api, exits, evaluate })) {
-    if (handler === undefined)
-      log(`${name}: functions/${name}/handler.ts is not written yet; its routes answer 501`);
-  }
-  return {
-    api: api ?? missingHttpHandler('api'),
-    exits: exits ?? missingHttpHandler('exits'),
-    importWorker: importWorker ?? (() => Promise.reject(new Error('the import handler is not written yet'))),
-    importReady: importWorker !== undefined,
-    evaluate: evaluate ?? (() => Promise.reject(new Error('the evaluate handler is not written yet'))),
-  };
-}
-
-function missingHttpHandler(name: string): HttpHandler {
-  return async (event: HttpApiEvent) => ({
-    statusCode: 501,
-    headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({
-      type: 'about:blank',
-      title: 'Not Implemented',
-      status: 501,
-      code: 'not-implemented',
-      detail: `${event.routeKey}: functions/${name}/handler.ts is not written yet`,
-    }),
-  });
 }
 
 async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

@@ -1,39 +1,31 @@
-/** What the API's routes need, built once per Lambda instance from the configuration. */
-import { config } from '#shared/config.ts';
+/** What the API's routes need, and how the cloud builds it from the configuration. */
 import { createDocumentClient } from '#storage/client.ts';
 import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
-import { dropStoreFromConfig, workQueueFromConfig } from '../import/adapters.ts';
-import type { DropStore } from '../import/drop-store.ts';
-import type { WorkQueue } from '../import/work-queue.ts';
+import { createS3DropStore, type DropStore } from '../import/drop-store.ts';
+import { createSqsWorkQueue, type WorkQueue } from '../import/work-queue.ts';
+import type { ApiConfig } from './config.ts';
 
 export interface ApiDeps {
   readonly store: StoreDeps;
   /** The drop folder, for upload URLs; created at first use (routes that need no bucket never touch it). */
   readonly drop: () => DropStore;
+  /** The import queue, for released pushes. */
   readonly queue: () => WorkQueue | undefined;
 }
 
-let cached: ApiDeps | undefined;
-
-export function apiDeps(): ApiDeps {
-  if (cached === undefined) {
-    const settings = config();
-    const client = createDocumentClient(
-      settings.dynamoEndpoint === undefined ? {} : { endpoint: settings.dynamoEndpoint },
-    );
-    let drop: DropStore | undefined;
-    let queue: WorkQueue | undefined | null = null;
-    cached = {
-      store: { client, tableName: settings.tableName, clock: systemClock },
-      drop: () => {
-        drop ??= dropStoreFromConfig();
-        return drop;
-      },
-      queue: () => {
-        if (queue === null) queue = workQueueFromConfig();
-        return queue;
-      },
-    };
-  }
-  return cached;
+/** The API's dependencies in the cloud: the table, the bucket and the queue of its configuration. */
+export function cloudApiDeps(config: ApiConfig): ApiDeps {
+  let drop: DropStore | undefined;
+  let queue: WorkQueue | undefined;
+  return {
+    store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+    drop: () => {
+      drop ??= createS3DropStore(config.bucketName);
+      return drop;
+    },
+    queue: () => {
+      queue ??= createSqsWorkQueue(config.importQueueUrl);
+      return queue;
+    },
+  };
 }

@@ -1,45 +1,12 @@
 /**
- * The API Lambda: every route of `functions/shared/routes.ts` served by the `api` function.
- * Header normaliser, JSON body parser, then dispatch by route key; problem+json for every error.
+ * The API Lambda in the cloud: its configuration is parsed when this module loads, so a missing variable
+ * fails the cold start with its name, and the clients are made once per instance. The local runtime
+ * never imports this module: it calls `createApiHandler` with its own stand-ins.
  */
-import middy from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type ApiDeps, apiDeps } from './deps.ts';
-import { type ApiRoute, dispatch, type HttpEvent, problemErrors } from './http.ts';
-import { buildOpenApiDocument } from './openapi.ts';
-import {
-  createImportRoute,
-  getImportRoute,
-  importErrorsRoute,
-  listImportsRoute,
-  releaseImportRoute,
-} from './routes/imports.ts';
-import { getSubjectRoute } from './routes/subjects.ts';
-import { healthRoute, openApiRoute } from './routes/system.ts';
+import { readApiConfig } from './config.ts';
+import { createApiHandler } from './create-handler.ts';
+import { cloudApiDeps } from './deps.ts';
 
-let openApiDocument: unknown;
+const config = readApiConfig(process.env);
 
-export const apiRoutes: ApiRoute<ApiDeps>[] = [
-  healthRoute as ApiRoute<ApiDeps>,
-  openApiRoute(() => {
-    openApiDocument ??= buildOpenApiDocument(apiRoutes as ApiRoute<never>[], {
-      title: 'credit-governance',
-      version: '1',
-    });
-    return openApiDocument;
-  }) as ApiRoute<ApiDeps>,
-  getSubjectRoute,
-  createImportRoute,
-  listImportsRoute,
-  getImportRoute,
-  importErrorsRoute,
-  releaseImportRoute,
-];
-
-export const handler = middy<HttpEvent, APIGatewayProxyResultV2>()
-  .use(problemErrors())
-  .use(httpHeaderNormalizer())
-  .use(httpJsonBodyParser({ disableContentTypeError: true }))
-  .handler((event) => dispatch(apiRoutes, event, apiDeps));
+export const handler = createApiHandler(cloudApiDeps(config));

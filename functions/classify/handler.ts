@@ -1,6 +1,11 @@
-import { NotImplementedError } from '#shared/errors.ts';
+/** The classify Lambda in the cloud: configuration parsed when the module loads, one table client. */
+import { createDocumentClient } from '#storage/client.ts';
+import { systemClock } from '#storage/subject-store.ts';
+import { readClassifyConfig } from './config.ts';
+import { createClassifyHandler } from './create-handler.ts';
 
-/** Triage of listings. Filled in by the classification issue; until then it refuses loudly. */
-export async function handler(_event: unknown): Promise<never> {
-  throw new NotImplementedError('classification');
-}
+const config = readClassifyConfig(process.env);
+
+export const handler = createClassifyHandler({
+  store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+});

@@ -1,6 +1,13 @@
-import { NotImplementedError } from '#shared/errors.ts';
+/** The evaluate Lambda in the cloud: configuration parsed when the module loads, clients made once. */
+import { createDocumentClient } from '#storage/client.ts';
+import { systemClock } from '#storage/subject-store.ts';
+import { createS3DropStore } from '../import/drop-store.ts';
+import { readEvaluateConfig } from './config.ts';
+import { createEvaluateHandler } from './create-handler.ts';
 
-/** The monthly evaluation. Filled in by the evaluation issue; until then it refuses loudly. */
-export async function handler(_event: unknown): Promise<never> {
-  throw new NotImplementedError('the monthly evaluation');
-}
+const config = readEvaluateConfig(process.env);
+
+export const handler = createEvaluateHandler({
+  store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+  drop: createS3DropStore(config.bucketName),
+});

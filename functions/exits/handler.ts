@@ -1,9 +1,11 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { problemResponse } from '../api/http.ts';
+/** The exits Lambda in the cloud: configuration parsed when the module loads, one table client. */
+import { createDocumentClient } from '#storage/client.ts';
+import { systemClock } from '#storage/subject-store.ts';
+import { readExitsConfig } from './config.ts';
+import { createExitsHandler } from './create-handler.ts';
 
-/** Exit submissions. Filled in by the exits issue; until then every route answers 501 as problem+json. */
-export async function handler(
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-): Promise<APIGatewayProxyResultV2> {
-  return problemResponse(501, 'not-implemented', `${event.routeKey} is not implemented yet`);
-}
+const config = readExitsConfig(process.env);
+
+export const handler = createExitsHandler({
+  store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+});

@@ -1,11 +1,9 @@
 /**
- * The drop folder: the S3 bucket in the cloud, a folder on disk on one machine. Both speak in S3 keys
- * (`incoming/<source>/…`, `processed/…`, `rejected/…`, `reports/…`); the worker and the API see only
- * this interface, and the composition root picks the adapter from the configuration.
+ * The drop folder: the S3 bucket in the cloud. Every adapter speaks in S3 keys (`incoming/<source>/…`,
+ * `processed/…`, `rejected/…`, `reports/…`); the worker and the API see only this interface. The cloud
+ * handlers get the S3 adapter; the local runtime passes its folder on disk (`local/adapters/`) to the
+ * same handler factories, so no local code reaches a Lambda bundle.
  */
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
@@ -76,48 +74,6 @@ export function createS3DropStore(bucket: string, client: S3Client = new S3Clien
       return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresInSeconds,
       });
-    },
-  };
-}
-
-/** The drop folder on disk: `<root>/<key>`; uploads go through the local server's `/_local/drop/<key>`. */
-export function createFileDropStore(root: string, baseUrl: string): DropStore {
-  const base = resolve(root);
-  const pathOf = (key: string) => {
-    const path = resolve(base, key);
-    if (!path.startsWith(base + sep)) throw new Error(`key ${key} leaves the drop folder`);
-    return path;
-  };
-  return {
-    async read(key) {
-      return createReadStream(pathOf(key));
-    },
-    async head(key) {
-      try {
-        const info = await stat(pathOf(key));
-        return { size: info.size };
-      } catch {
-        return undefined;
-      }
-    },
-    async move(fromKey, toKey) {
-      const target = pathOf(toKey);
-      await mkdir(dirname(target), { recursive: true });
-      try {
-        await rename(pathOf(fromKey), target);
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ENOENT') throw error;
-      }
-    },
-    async put(key, body) {
-      const target = pathOf(key);
-      await mkdir(dirname(target), { recursive: true });
-      const temporary = join(dirname(target), `.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`);
-      await writeFile(temporary, body);
-      await rename(temporary, target);
-    },
-    async presignPut(key) {
-      return `${baseUrl.replace(/\/$/, '')}/_local/drop/${key.split('/').map(encodeURIComponent).join('/')}`;
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Names of the environment variables the Lambda functions read. The stack sets them from these
- * constants and the config module parses them, so the two cannot drift.
+ * Names of the environment variables the Lambda functions read. Each function's config module
+ * (`functions/<function>/config.ts`) declares which of them it reads; the stack sets them from these
+ * constants, so the two cannot drift. Nothing local belongs here: the local runtime hands its stand-ins
+ * to the handler factories instead of describing them in variables.
  */
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -8,14 +10,5 @@ export const ENV = {
   importQueueUrl: 'IMPORT_QUEUE_URL',
   classifyFunctionName: 'CLASSIFY_FUNCTION_NAME',
   evaluateFunctionName: 'EVALUATE_FUNCTION_NAME',
-  /** Only set locally and in tests: DynamoDB Local's endpoint. */
-  dynamoEndpoint: 'DYNAMODB_ENDPOINT',
-  /** Only set locally: the folder that stands in for the drop-folder bucket. */
-  localDropDir: 'LOCAL_DROP_DIR',
-  /** Only set locally: the base URL that stands in for presigned S3 upload URLs. */
-  localBaseUrl: 'LOCAL_BASE_URL',
-  /** Only set locally: the folder that stands in for the import queue. */
-  localQueueDir: 'LOCAL_QUEUE_DIR',
   importChunkRows: 'IMPORT_CHUNK_ROWS',
-  logLevel: 'LOG_LEVEL',
 } as const;

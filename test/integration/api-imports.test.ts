@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '#shared/env-names.ts';
 import { getListings } from '#storage/subject-store.ts';
+import { createApiHandler } from '../../functions/api/create-handler.ts';
+import { createFileDropStore } from '../../local/adapters/file-drop-store.ts';
+import { createFileWorkQueue } from '../../local/adapters/file-work-queue.ts';
+import { SIGNATURE_PARAMETER } from '../../local/adapters/upload-url.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,
@@ -37,12 +40,13 @@ const COURT = '长安区人民法院';
 beforeAll(async () => {
   table = await createTestTable('api-imports');
   harness = createImportHarness(table);
-  process.env[ENV.tableName] = table.tableName;
-  process.env[ENV.dynamoEndpoint] = table.endpoint;
-  process.env[ENV.localDropDir] = harness.root;
-  process.env[ENV.localQueueDir] = mkdtempSync(join(tmpdir(), 'queue-'));
-  process.env[ENV.localBaseUrl] = BASE_URL;
-  ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: typeof handler });
+  const drop = createFileDropStore(harness.root, { baseUrl: BASE_URL, uploadKey: new Uint8Array(32) });
+  const queue = createFileWorkQueue(mkdtempSync(join(tmpdir(), 'queue-')));
+  handler = createApiHandler({
+    store: harness.deps.store,
+    drop: () => drop,
+    queue: () => queue,
+  }) as unknown as typeof handler;
 });
 
 async function call(input: Parameters<typeof httpEvent>[0]) {
@@ -134,7 +138,11 @@ describe('POST /imports', () => {
     expect(created.statusCode).toBe(201);
     expect(importId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(key).toBe(`incoming/tax/${importId}/${fileName}`);
-    expect(uploadUrl).toBe(`${BASE_URL}/_local/drop/${key.split('/').map(encodeURIComponent).join('/')}`);
+    const url = new URL(uploadUrl);
+    expect(`${url.origin}${url.pathname}`).toBe(
+      `${BASE_URL}/_local/drop/${key.split('/').map(encodeURIComponent).join('/')}`,
+    );
+    expect(url.searchParams.get(SIGNATURE_PARAMETER)).toMatch(/^[0-9a-f]{64}$/);
     expect(expiresInSeconds).toBe(900);
     expect(queued.statusCode).toBe(200);
     expect(queued.json).toMatchObject({

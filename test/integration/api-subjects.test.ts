@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planRecordListing } from '#domain/changes.ts';
-import { ENV } from '#shared/env-names.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
+import { createApiHandler } from '../../functions/api/create-handler.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { claims, httpEvent, testContext } from '../support/http-events.ts';
 
@@ -28,10 +28,14 @@ function getSubject(uscc: string, tokenClaims?: Record<string, string>) {
 
 beforeAll(async () => {
   const table = await createTestTable('api-subjects');
-  process.env[ENV.tableName] = table.tableName;
-  process.env[ENV.dynamoEndpoint] = table.endpoint;
   deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
-  ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: typeof handler });
+  handler = createApiHandler({
+    store: deps,
+    drop: () => {
+      throw new Error('the subject routes use no drop folder');
+    },
+    queue: () => undefined,
+  }) as unknown as typeof handler;
   const actor = { id: 'seed', role: 'city', source: 'system' } as const;
   for (const [uscc, district, department] of [
     [LISTED, '130102', '长安区人民法院'],

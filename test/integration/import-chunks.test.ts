@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readCurrentCounters } from '#storage/counter-store.ts';
-import { handleMessage } from '../../functions/import/handler.ts';
+import { handleMessage } from '../../functions/import/create-handler.ts';
 import { getChunks, getImport } from '../../functions/import/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';

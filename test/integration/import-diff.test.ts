@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
-import { ENV } from '#shared/env-names.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { getListing, getListings } from '#storage/subject-store.ts';
-import { handleMessage } from '../../functions/import/handler.ts';
+import { createApiHandler } from '../../functions/api/create-handler.ts';
+import { handleMessage } from '../../functions/import/create-handler.ts';
 import { getChunks, getImport } from '../../functions/import/import-store.ts';
+import { createFileWorkQueue } from '../../local/adapters/file-work-queue.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';
 import { claims, httpEvent, testContext } from '../support/http-events.ts';
@@ -31,12 +32,12 @@ beforeAll(async () => {
   table = await createTestTable('import-diff');
   harness = createImportHarness(table);
   queueDir = mkdtempSync(join(tmpdir(), 'queue-'));
-  process.env[ENV.tableName] = table.tableName;
-  process.env[ENV.dynamoEndpoint] = table.endpoint;
-  process.env[ENV.localDropDir] = harness.root;
-  process.env[ENV.localQueueDir] = queueDir;
-  process.env[ENV.localBaseUrl] = 'http://127.0.0.1:3000';
-  ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: typeof handler });
+  const queue = createFileWorkQueue(queueDir);
+  handler = createApiHandler({
+    store: harness.deps.store,
+    drop: () => harness.deps.drop,
+    queue: () => queue,
+  }) as unknown as typeof handler;
 });
 
 function release(importId: string, tokenClaims: Record<string, string>) {

@@ -7,9 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '#shared/env-names.ts';
+import { silentLogger } from '#shared/logger.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
+import { createImportHandler } from '../../functions/import/create-handler.ts';
 import { listImports } from '../../functions/import/import-store.ts';
+import { DEFAULT_IMPORT_SETTINGS } from '../../functions/import/worker.ts';
+import { createFileDropStore } from '../../local/adapters/file-drop-store.ts';
+import { createFileWorkQueue } from '../../local/adapters/file-work-queue.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 
 const fixture = JSON.parse(
@@ -23,12 +27,13 @@ let handler: (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier:
 beforeAll(async () => {
   table = await createTestTable('import-handler');
   dropRoot = mkdtempSync(join(tmpdir(), 'drop-handler-'));
-  process.env[ENV.tableName] = table.tableName;
-  process.env[ENV.dynamoEndpoint] = table.endpoint;
-  process.env[ENV.localDropDir] = dropRoot;
-  process.env[ENV.localQueueDir] = mkdtempSync(join(tmpdir(), 'queue-handler-'));
-  ({ handler } = (await import('../../functions/import/handler.ts')) as unknown as {
-    handler: typeof handler;
+  handler = createImportHandler({
+    store: { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } },
+    drop: createFileDropStore(dropRoot),
+    queue: createFileWorkQueue(mkdtempSync(join(tmpdir(), 'queue-handler-'))),
+    settings: DEFAULT_IMPORT_SETTINGS,
+    requestClassification: async () => undefined,
+    log: silentLogger,
   });
 });
 

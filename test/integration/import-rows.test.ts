@@ -8,7 +8,7 @@ import { UNASSIGNED_DISTRICT } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
-import { handleMessage } from '../../functions/import/handler.ts';
+import { handleMessage } from '../../functions/import/create-handler.ts';
 import { getImport, readRowErrors } from '../../functions/import/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import {

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deriveUploadKey, signUploadUrl } from '../../local/adapters/upload-url.ts';
 import { loadSigningSecret, signToken } from '../../local/auth.ts';
 import type { HttpApiEvent } from '../../local/http-event.ts';
 import { type HttpHandler, type LocalHttpServer, startHttpServer } from '../../local/http-server.ts';
@@ -11,6 +12,8 @@ interface Harness {
   readonly server: LocalHttpServer;
   readonly calls: HttpApiEvent[];
   readonly dropDir: string;
+  /** The path and query of a signed upload URL for `key`. */
+  uploadPath(key: string): string;
   token(claims?: Partial<{ role: 'city' | 'district'; district: string }>): Promise<string>;
 }
 
@@ -35,6 +38,7 @@ async function startHarness(answer: (event: HttpApiEvent) => unknown = () => ({ 
     handlers: { api: handler, exits: handler },
     jwtSecret: secret,
     dropDir,
+    uploadKey: deriveUploadKey(secret),
     ...limits,
   });
   running = server;
@@ -42,6 +46,18 @@ async function startHarness(answer: (event: HttpApiEvent) => unknown = () => ({ 
     server,
     calls,
     dropDir,
+    uploadPath: (key) => {
+      const url = new URL(
+        signUploadUrl({
+          baseUrl: server.url,
+          key,
+          expiresInSeconds: 60,
+          uploadKey: deriveUploadKey(secret),
+          now: new Date(),
+        }),
+      );
+      return `${url.pathname}${url.search}`;
+    },
     token: (claims = {}) => signToken(secret, { sub: 'test', role: 'city', ...claims }),
   };
   return harness;
@@ -231,7 +247,7 @@ describe('local drop-folder uploads', () => {
     // Act
     const response = await send(harness.server.url, {
       method: 'PUT',
-      path: `/_local/drop/incoming/push/imp-1/${encodeURIComponent('名单 2022.csv')}`,
+      path: harness.uploadPath('incoming/push/imp-1/名单 2022.csv'),
       body: content,
     });
     // Assess
@@ -266,7 +282,7 @@ describe('local drop-folder uploads', () => {
     // Act
     const response = await send(harness.server.url, {
       method: 'PUT',
-      path: '/_local/drop/incoming/push/imp-2/big.csv',
+      path: harness.uploadPath('incoming/push/imp-2/big.csv'),
       headers: { 'transfer-encoding': 'chunked' },
       body: 'x'.repeat(4096),
     }).catch((error: Error) => ({ status: 0, body: error.message }));

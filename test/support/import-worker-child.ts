@@ -12,9 +12,9 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { silentLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
-import { createFileDropStore } from '../../functions/import/drop-store.ts';
-import { handleMessage } from '../../functions/import/handler.ts';
+import { handleMessage } from '../../functions/import/create-handler.ts';
 import { DEFAULT_IMPORT_SETTINGS, type ImportDeps } from '../../functions/import/worker.ts';
+import { createFileDropStore } from '../../local/adapters/file-drop-store.ts';
 import { s3NotificationBody } from './imports.ts';
 
 interface ChildOptions {
@@ -61,7 +61,7 @@ Object.assign(client, {
 
 const deps: ImportDeps = {
   store: { client, tableName: options.tableName, clock: { now: () => new Date() } },
-  drop: createFileDropStore(options.root, 'http://127.0.0.1:3000'),
+  drop: createFileDropStore(options.root),
   settings: DEFAULT_IMPORT_SETTINGS,
   requestClassification: async () => undefined,
   log: silentLogger,

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { silentLogger } from '#shared/logger.ts';
 import type { ListingRef } from '#storage/subject-store.ts';
-import { createFileDropStore } from '../../functions/import/drop-store.ts';
-import { handleMessage } from '../../functions/import/handler.ts';
+import { handleMessage } from '../../functions/import/create-handler.ts';
 import type { WorkQueue } from '../../functions/import/work-queue.ts';
 import {
   DEFAULT_IMPORT_SETTINGS,
   type ImportDeps,
   type ImportSettings,
 } from '../../functions/import/worker.ts';
+import { createFileDropStore } from '../../local/adapters/file-drop-store.ts';
 import type { TestTable } from './dynamo.ts';
 
 export interface ImportHarness {
@@ -72,7 +72,7 @@ export function createImportHarness(
       tableName: table.tableName,
       clock: { now: options.now ?? (() => new Date()) },
     },
-    drop: createFileDropStore(root, 'http://127.0.0.1:3000'),
+    drop: createFileDropStore(root),
     ...(options.withQueue === true ? { queue } : {}),
     settings: { ...DEFAULT_IMPORT_SETTINGS, ...options.settings },
     requestClassification: async ({ listings, subjects }) => {

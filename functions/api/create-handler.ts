@@ -1,0 +1,52 @@
+/**
+ * The API Lambda without its configuration: every route of `functions/shared/routes.ts` served by the
+ * `api` function. Header normaliser, JSON body parser, then dispatch by route key; problem+json for every
+ * error. The cloud entry (`handler.ts`) and the local runtime build it with their own dependencies; this
+ * module reads no environment, so anything may import it.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { ApiDeps } from './deps.ts';
+import { type ApiRoute, dispatch, type HttpEvent, problemErrors } from './http.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import {
+  createImportRoute,
+  getImportRoute,
+  importErrorsRoute,
+  listImportsRoute,
+  releaseImportRoute,
+} from './routes/imports.ts';
+import { getSubjectRoute } from './routes/subjects.ts';
+import { healthRoute, openApiRoute } from './routes/system.ts';
+import { monthTrailRoute } from './routes/trail.ts';
+
+let openApiDocument: unknown;
+
+export const apiRoutes: ApiRoute<ApiDeps>[] = [
+  healthRoute as ApiRoute<ApiDeps>,
+  openApiRoute(() => {
+    openApiDocument ??= buildOpenApiDocument(apiRoutes as ApiRoute<never>[], {
+      title: 'credit-governance',
+      version: '1',
+    });
+    return openApiDocument;
+  }) as ApiRoute<ApiDeps>,
+  getSubjectRoute,
+  createImportRoute,
+  listImportsRoute,
+  getImportRoute,
+  importErrorsRoute,
+  releaseImportRoute,
+  monthTrailRoute,
+];
+
+/** The Lambda handler over `deps`. */
+export function createApiHandler(deps: ApiDeps) {
+  return middy<HttpEvent, APIGatewayProxyResultV2>()
+    .use(problemErrors())
+    .use(httpHeaderNormalizer())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler((event) => dispatch(apiRoutes, event, () => deps));
+}
