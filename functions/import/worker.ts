@@ -52,6 +52,7 @@ import {
 } from './model.ts';
 import { FileRejectedError } from './parse/errors.ts';
 import { OrgCodeResolver, prepareRows } from './prepare-rows.ts';
+import { writeImportReceipt } from './receipt-files.ts';
 import { inRowBitmap, rowBitmap } from './row-bitmap.ts';
 import { interpretRow } from './row-rules.ts';
 import { type NumberedRow, numberedRows } from './row-stream.ts';
@@ -277,6 +278,7 @@ async function runImport(
         finishedAt: deps.store.clock.now().toISOString(),
       });
       await deps.drop.move(key, targetKey('processed', record));
+      await writeImportReceipt(deps, record.importId);
       log.info('duplicate file', { duplicateOf });
       return;
     }
@@ -302,6 +304,7 @@ async function runImport(
           diff,
           heldMessage: `本次推送缺少 ${result.missing} 条原有效名单（占 ${(100 * share).toFixed(1)}%，超过 ${(100 * deps.settings.holdThreshold).toFixed(0)}% 的阈值），已暂停导入，请市信用办核实后确认放行`,
         });
+        await writeImportReceipt(deps, record.importId);
         log.warn('push held', diff);
         return;
       }
@@ -686,6 +689,7 @@ async function finalize(
   );
   if (!closed) return;
   await deps.drop.move(current.key as string, processedKey);
+  await writeImportReceipt(deps, record.importId);
   deps.log.info('import succeeded', { importId: record.importId, ...counts });
 }
 

@@ -1,0 +1,217 @@
+/**
+ * What an import tells the office in files: the row errors as the CSV `GET /imports/{id}/errors`
+ * serves, and a Chinese receipt. A clerk who only uses the drop folder finds both beside the file in
+ * `processed/<source>/<importId>/`, so that a partly accepted file does not hide its row errors.
+ */
+import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
+import type { Logger } from '#shared/logger.ts';
+import type { StoreDeps } from '#storage/subject-store.ts';
+import type { DropStore } from './drop-store.ts';
+import { getImport, readRowErrors } from './import-store.ts';
+import type { ImportCountName, ImportRecord } from './model.ts';
+import { neutralizeCell, toCsv, withBom } from './parse/csv-safety.ts';
+
+type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
+
+/** Problems listed at most; a file with more is fixed and sent again long before anyone reads them all. */
+export const MAX_ERROR_ROWS = 50_000;
+
+const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '提示', skipped: '已跳过' };
+const FIELD_LABELS: Record<string, string> = {
+  uscc: '统一社会信用代码',
+  name: '主体名称',
+  district: '所属区县',
+  listType: '名单类型',
+  department: '认定部门',
+  caseNo: '案号',
+  listedAt: '列入日期',
+  endsAt: '截止日期',
+  performance: '履行情况',
+  registrationStatus: '登记状态',
+  lostContact: '是否失联',
+  bankruptcy: '破产状态',
+  abnormal: '经营异常',
+  enterpriseCount: '法人企业数',
+  month: '月份',
+};
+
+export interface RowErrorsCsv {
+  /** UTF-8 CSV with a BOM, every cell neutralised against formulas. */
+  readonly body: string;
+  /** Problems listed (row problems, and the whole file's for a rejected import). */
+  readonly problems: number;
+}
+
+/**
+ * The row errors of an import as CSV, in Chinese: one line per problem (sheet, line, field, kind,
+ * message, value), then the whole file's reason when it was rejected.
+ */
+export async function rowErrorsCsv(
+  deps: Deps,
+  record: Pick<ImportRecord, 'importId' | 'status' | 'rejectMessage'>,
+): Promise<RowErrorsCsv> {
+  const rows: string[][] = [['工作表', '行号', '字段', '类型', '问题说明', '原值']];
+  let count = 0;
+  for await (const error of readRowErrors(deps, record.importId)) {
+    for (const problem of error.problems) {
+      if (count === MAX_ERROR_ROWS) break;
+      count++;
+      rows.push(
+        [
+          error.sheet,
+          String(error.line),
+          FIELD_LABELS[problem.field] ?? problem.field,
+          SEVERITY_LABELS[problem.severity] ?? problem.severity,
+          problem.message,
+          problem.value ?? '',
+        ].map(neutralizeCell),
+      );
+    }
+    if (count === MAX_ERROR_ROWS) {
+      rows.push(['', '', '', '', `问题过多，仅列出前 ${MAX_ERROR_ROWS} 条，请修正后重新上传`, '']);
+      break;
+    }
+  }
+  if (record.status === 'rejected' && record.rejectMessage !== undefined) {
+    rows.push(['', '', '整个文件', '错误', neutralizeCell(record.rejectMessage), '']);
+    count++;
+  }
+  return { body: withBom(toCsv(rows)), problems: count };
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  queued: '排队中',
+  running: '导入中',
+  succeeded: '导入完成',
+  held: '已暂停，等待市信用办确认放行',
+  duplicate: '重复文件，未再次导入',
+  rejected: '整份文件未导入',
+};
+
+/** The counts a receipt shows, in this order; the first three always, the others when not zero. */
+const COUNT_LABELS: readonly [ImportCountName, string][] = [
+  ['rows', '数据行'],
+  ['accepted', '已导入'],
+  ['rejected', '有错误未导入'],
+  ['personsSkipped', '自然人行（已跳过，未保存）'],
+  ['duplicateRows', '文件内重复行（未重复导入）'],
+  ['subjectsNew', '新增主体'],
+  ['listingsNew', '新增名单'],
+  ['listingsUpdated', '更新名单'],
+  ['listingsUnchanged', '名单无变化'],
+  ['listingsRevived', '重新列入的名单'],
+  ['listingsMissing', '本次未出现的原有效名单（已标记待核实）'],
+  ['exitedReappeared', '已退出又出现的名单'],
+  ['registryUpdated', '登记状态已更新'],
+  ['registryUnknown', '登记状态未找到对应主体'],
+  ['subjectsMoved', '属地变更的主体'],
+  ['enterpriseCounts', '法人企业数记录'],
+  ['unassigned', '未能确定属地（待市信用办分配）'],
+  ['warnings', '提示'],
+];
+const ALWAYS_SHOWN = 3;
+
+/** The receipt as text for people: what happened to the file, and what to do next. */
+export function receiptText(record: ImportRecord, options: { readonly errorsFile?: string } = {}): string {
+  const lines = [
+    `文件：${record.fileName}`,
+    `导入批次：${record.importId}`,
+    `结果：${STATUS_LABELS[record.status] ?? record.status}`,
+  ];
+  if (record.listTypes !== undefined && record.listTypes.length > 0) {
+    lines.push(`名单类型：${record.listTypes.map(listTypeLabel).join('、')}`);
+  }
+  if (record.finishedAt !== undefined) lines.push(`完成时间：${shanghaiTime(record.finishedAt)}`);
+  if (record.counts !== undefined) {
+    const counts = record.counts;
+    lines.push('', '数量：');
+    COUNT_LABELS.forEach(([name, label], index) => {
+      if (index < ALWAYS_SHOWN || counts[name] > 0) lines.push(`  ${label}：${counts[name]}`);
+    });
+  }
+  if (record.status === 'duplicate' && record.duplicateOf !== undefined) {
+    lines.push('', `说明：同样内容的文件已由导入批次 ${record.duplicateOf} 导入，本次未写入任何数据。`);
+  }
+  if (record.status === 'held') lines.push('', ...heldAdvice(record));
+  if (options.errorsFile !== undefined) {
+    lines.push(
+      '',
+      `有问题的行见同目录下的“${options.errorsFile}”（可用 Excel 打开），修正后可重新上传这些行。`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function heldAdvice(record: ImportRecord): string[] {
+  const lines = ['说明：'];
+  if (record.heldMessage !== undefined) lines.push(`  ${record.heldMessage}`);
+  if (record.diff !== undefined) {
+    lines.push(
+      `  范围：${record.diff.scope}；原有效名单 ${record.diff.activeBefore} 条，本次缺少 ${record.diff.missing} 条。`,
+    );
+  }
+  lines.push(
+    '处理办法：',
+    '  1. 放行前，本文件不会写入任何数据；文件仍在 incoming 目录中，请勿删除。',
+    '  2. 如推送无误（确有大量名单移出），请市信用办核实后在系统中确认放行（导入批次见上）。',
+    '  3. 如推送有误（漏传、传错文件或只传了部分名单），请不要放行，更正后把完整名单重新放入 incoming 目录。',
+  );
+  return lines;
+}
+
+const SHANGHAI_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'short',
+  timeStyle: 'medium',
+  hour12: false,
+});
+
+/** An ISO instant as the office reads it: Beijing time. */
+function shanghaiTime(iso: string): string {
+  return `${SHANGHAI_TIME.format(new Date(iso))}（北京时间）`;
+}
+
+function listTypeLabel(listType: string): string {
+  return LIST_TYPE_LABELS[listType as ListType] ?? listType;
+}
+
+/** Where the receipt files of an import go: beside the file as it is archived. */
+export function receiptKeys(record: Pick<ImportRecord, 'importId' | 'source' | 'fileName'>) {
+  const base = `processed/${record.source}/${record.importId}/${record.fileName}`;
+  return { receipt: `${base}.回执.txt`, errors: `${base}.错误明细.csv` };
+}
+
+/**
+ * Puts the receipt, and the row errors when there are any, beside the file in `processed/`. Written
+ * again with the same names when an import is retried or a held push is released, so the latest wins.
+ */
+export async function writeReceiptFiles(
+  deps: { readonly store: Deps; readonly drop: Pick<DropStore, 'put'> },
+  record: ImportRecord,
+): Promise<void> {
+  const keys = receiptKeys(record);
+  const errors = await rowErrorsCsv(deps.store, record);
+  const errorsFile = keys.errors.split('/').at(-1) as string;
+  if (errors.problems > 0) await deps.drop.put(keys.errors, errors.body, 'text/csv; charset=utf-8');
+  await deps.drop.put(
+    keys.receipt,
+    receiptText(record, errors.problems > 0 ? { errorsFile } : {}),
+    'text/plain; charset=utf-8',
+  );
+}
+
+/**
+ * The receipt files of an import as it stands now (finished, held or a duplicate). The import's outcome
+ * is settled before: a drop folder that refuses the write is logged, and never undoes or repeats it.
+ */
+export async function writeImportReceipt(
+  deps: { readonly store: Deps; readonly drop: Pick<DropStore, 'put'>; readonly log: Logger },
+  importId: string,
+): Promise<void> {
+  try {
+    const record = await getImport(deps.store, importId);
+    if (record !== undefined) await writeReceiptFiles(deps, record);
+  } catch (error) {
+    deps.log.warn('could not write the receipt files', { importId, error: String(error) });
+  }
+}
