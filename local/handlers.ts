@@ -18,12 +18,14 @@ import { createEvaluateHandler } from '../functions/evaluate/create-handler.ts';
 import { createExitsHandler } from '../functions/exits/create-handler.ts';
 import { createImportHandler } from '../functions/import/create-handler.ts';
 import { DEFAULT_IMPORT_SETTINGS } from '../functions/import/worker.ts';
+import { createTrailHandler } from '../functions/trail/create-handler.ts';
 import { createFileDropStore } from './adapters/file-drop-store.ts';
 import { createFileWorkQueue } from './adapters/file-work-queue.ts';
 import { LOCAL_TABLE_NAME } from './environment.ts';
 import type { HttpHandler } from './http-server.ts';
 import type { LocalPaths } from './paths.ts';
 import type { SqsHandler } from './queue.ts';
+import type { StreamHandler } from './stream-reader.ts';
 
 /** A handler invoked asynchronously (the schedule, `npm run evaluate`, the import's triage requests). */
 export type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -47,6 +49,8 @@ export interface LocalHandlers {
   readonly importWorker: SqsHandler;
   readonly evaluate: JobHandler;
   readonly classify: JobHandler;
+  /** The table's stream consumer that writes the trail. */
+  readonly trail: StreamHandler;
 }
 
 /** The table on DynamoDB Local. */
@@ -95,5 +99,6 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
     }),
     evaluate: createEvaluateHandler({ store, drop }),
     classify: createClassifyHandler({ store }),
+    trail: createTrailHandler({ store, log: createLogger({ function: 'trail' }) }),
   };
 }

@@ -3,6 +3,8 @@
  * drop folder and its queue, and the monthly schedule, each calling the same handler the cloud calls.
  */
 
+import { join } from 'node:path';
+import { AUDITED_TYPES } from '#domain/trail.ts';
 import { deriveUploadKey } from './adapters/upload-url.ts';
 import { loadSigningSecret } from './auth.ts';
 import { createDropWatcher } from './drop-watcher.ts';
@@ -25,6 +27,7 @@ import {
   writeRuntimeRecord,
 } from './runtime-file.ts';
 import { startMonthlyScheduler } from './scheduler.ts';
+import { createStreamConsumer } from './stream-reader.ts';
 
 export interface RuntimeOptions {
   readonly paths: LocalPaths;
@@ -124,8 +127,21 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
       log,
     });
     stops.push(() => http.close());
+    // the table's stream, read as Lambda's event source mapping reads it, feeds the trail
+    const trail = createStreamConsumer({
+      endpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE_NAME,
+      name: 'trail',
+      types: AUDITED_TYPES,
+      handler: handlers.trail,
+      checkpointFile: join(paths.root, 'stream', 'trail.json'),
+      failureDir: join(paths.queue, 'stream-failed'),
+      log,
+    });
     queue.start();
     watcher.start();
+    trail.start();
+    stops.push(() => withTimeout(trail.stop(), 5_000));
     const scheduler = startMonthlyScheduler({
       evaluate: (event) => handlers.evaluate(event, lambdaContext('evaluate', 15 * 60_000)),
       log,

@@ -73,24 +73,42 @@ export const subjectSchema = z
   })
   .meta({ id: 'Subject' });
 
-export const auditEntrySchema = z
+export const changedBySchema = z
   .object({
-    at: z.string(),
-    actor: z.string(),
+    principal: z.string(),
     role: z.string(),
-    source: z.string(),
-    action: z.string(),
-    detail: z.unknown().optional(),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
+    department: z.string().optional(),
+    district: z.string().optional(),
+    cause: z.object({
+      kind: z.enum(['import', 'request', 'exit', 'schedule', 'system']),
+      id: z.string().describe('the import id, request id, exit id or run id'),
+    }),
+    reason: z.string().optional(),
   })
-  .meta({ id: 'AuditEntry' });
+  .describe('who made the change and why')
+  .meta({ id: 'ChangedBy' });
+
+export const trailEntrySchema = z
+  .object({
+    entryId: z.string(),
+    itemType: z.string().describe('subject, listing, import, exit, enterprise-count, …'),
+    itemKey: z.object({ PK: z.string(), SK: z.string() }),
+    event: z.enum(['created', 'changed']),
+    version: z.number().int().optional().describe("the item's version after the change"),
+    at: z.string().describe('when the change was made (ISO 8601)'),
+    changedBy: changedBySchema.optional(),
+    changes: z
+      .record(z.string(), z.object({ before: z.unknown().optional(), after: z.unknown().optional() }))
+      .describe('the facts that changed, attribute by attribute, before and after'),
+  })
+  .meta({ id: 'TrailEntry' });
 
 export const subjectDetailSchema = z
   .object({
     subject: subjectSchema,
     warnings: z.array(z.object({ code: z.string(), message: z.string() })),
     listings: z.array(listingSchema),
-    history: z.array(auditEntrySchema),
+    history: z.array(trailEntrySchema).describe('the trail of the subject and its listings, newest first'),
+    historyCursor: z.string().optional().describe('pass as historyCursor for the older entries'),
   })
   .meta({ id: 'SubjectDetail' });

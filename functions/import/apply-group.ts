@@ -17,12 +17,12 @@ import {
 } from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
 import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
+import { counterActions } from '#storage/counter-store.ts';
 import { isTransactionRace, raceOnExtra } from '#storage/errors.ts';
 import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
   type Actor,
   changeSubjectWith,
-  counterActions,
   type ListingRef,
   planSubjectWrites,
   type StoreDeps,
@@ -81,12 +81,6 @@ export interface GroupResult {
    * everything rather than assume its unknown subjects new.
    */
   readonly foundExisting: boolean;
-  /**
-   * Audit entries of the committed changes, for the caller to write in full batches (a transaction
-   * costs about twice a batch per item). Written after the commit, never before: a crash in between
-   * loses entries, it never records a change that did not happen; listings keep the import's id.
-   */
-  readonly audits: readonly Record<string, unknown>[];
 }
 
 const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
@@ -162,7 +156,7 @@ function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCou
   };
 }
 
-function countItems(deps: StoreDeps, rows: readonly ReadyRow[], at: string): TransactItems {
+function countItems(deps: StoreDeps, actor: Actor, rows: readonly ReadyRow[], at: string): TransactItems {
   return rows.flatMap((row) =>
     row.kind === 'count'
       ? [
@@ -176,6 +170,7 @@ function countItems(deps: StoreDeps, rows: readonly ReadyRow[], at: string): Tra
                 district: row.district,
                 enterprises: row.enterprises,
                 updatedAt: at,
+                changedBy: actor,
               },
             },
           },
@@ -285,7 +280,6 @@ export async function prepareGroup(
   const changed: ListingRef[] = [];
   const subjectsChanged: string[] = [];
   const moved: Subject[] = [];
-  const audits: Record<string, unknown>[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = subjects.get(uscc);
     const writes = planSubjectWrites(
@@ -298,7 +292,6 @@ export async function prepareGroup(
     if (writes === undefined) continue;
     if (before === undefined) tally.subjectsNew += 1;
     actions.push(...writes.actions);
-    audits.push(writes.audit.Put?.Item as Record<string, unknown>);
     counters.push(...writes.counters);
     flows.push(...writes.flows);
     for (const listing of writes.listings)
@@ -306,9 +299,9 @@ export async function prepareGroup(
     if (writes.listings.length === 0) subjectsChanged.push(uscc);
     if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
   }
-  actions.push(...counterActions(deps, counters, flows), ...countItems(deps, rows, at));
+  actions.push(...counterActions(deps, counters, flows), ...countItems(deps, actor, rows, at));
   tally.enterpriseCounts += rows.filter((row) => row.kind === 'count').length;
-  tally.itemsWritten += actions.length + 1 + audits.length;
+  tally.itemsWritten += actions.length + 1;
   actions.push(chunkUpdate(deps, position, tally));
   const foundExisting = stored.some((item) => !known.has(String(item.uscc)));
   return {
@@ -321,7 +314,7 @@ export async function prepareGroup(
     at,
     optimistic,
     known,
-    result: { counts: tally, changed, subjects: subjectsChanged, foundExisting, audits },
+    result: { counts: tally, changed, subjects: subjectsChanged, foundExisting },
   };
 }
 
@@ -339,7 +332,7 @@ export async function commitGroup(
   if (actions.length <= TRANSACT_LIMIT) {
     try {
       await transactWrite(deps.client, actions);
-      for (const subject of prepared.moved) await syncListingDistricts(deps, subject);
+      for (const subject of prepared.moved) await syncListingDistricts(deps, subject, actor);
       return prepared.result;
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
@@ -392,7 +385,7 @@ async function applySubjectBySubject(
     for (const listing of writes.listings)
       changed.push({ uscc, listType: listing.listType, key: listing.key });
   }
-  const counts = countItems(deps, rows, at);
+  const counts = countItems(deps, actor, rows, at);
   tally.enterpriseCounts += counts.length;
   tally.itemsWritten += counts.length + 1;
   try {
@@ -402,5 +395,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed, subjects: subjectsChanged, foundExisting: true, audits: [] };
+  return { counts: tally, changed, subjects: subjectsChanged, foundExisting: true };
 }

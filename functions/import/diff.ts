@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DISTRICTS } from '#domain/district.ts';
+import type { ChangedBy } from '#domain/trail.ts';
 import { LIST_TYPE_LABELS, type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
 import { queryPages } from '#storage/batch.ts';
 import { isConditionFailed } from '#storage/errors.ts';
@@ -93,14 +94,15 @@ export async function* activeListingsInScope(
 export async function flagMissing(
   deps: StoreDeps,
   listing: ListingRefInScope,
-  importId: string,
+  changedBy: ChangedBy,
 ): Promise<boolean> {
+  const importId = changedBy.cause.id;
   try {
     await deps.client.send(
       new UpdateCommand({
         TableName: deps.tableName,
         Key: keys.listing(listing.uscc, listing.listType, listing.key),
-        UpdateExpression: 'SET missingFromPush = :flag, updatedAt = :at ADD version :one',
+        UpdateExpression: 'SET missingFromPush = :flag, updatedAt = :at, changedBy = :by ADD version :one',
         ConditionExpression:
           '#status = :active AND (attribute_not_exists(missingFromPush) OR missingFromPush.importId <> :importId)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -109,6 +111,7 @@ export async function flagMissing(
           ':at': deps.clock.now().toISOString(),
           ':active': 'active',
           ':importId': importId,
+          ':by': changedBy,
           ':one': 1,
         },
       }),

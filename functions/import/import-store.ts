@@ -15,6 +15,7 @@ import { isConditionFailed } from '#storage/errors.ts';
 import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
+import type { ChangedBy } from '#domain/trail.ts';
 import {
   emptyCounts,
   IMPORT_COUNT_NAMES,
@@ -56,15 +57,20 @@ export async function getImport(deps: Deps, importId: string): Promise<ImportRec
   return result.Item === undefined ? undefined : withoutKeys<ImportRecord>(result.Item);
 }
 
-/** Sets fields of the batch record; with `expectStatus`, only when its status is one of them. */
+/**
+ * Sets fields of the batch record, with who and why; with `expectStatus`, only when its status is one
+ * of them.
+ */
 export async function updateImport(
   deps: Deps,
   importId: string,
+  changedBy: ChangedBy,
   fields: Partial<ImportRecord>,
   expectStatus?: readonly string[],
 ): Promise<boolean> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return true;
+  entries.push(['changedBy', changedBy]);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = entries.map(([name, value], index) => {

@@ -1,4 +1,5 @@
 /** The import batch as the office sees it in its receipt. */
+import type { ChangedBy } from '#domain/trail.ts';
 
 export const IMPORT_SOURCES = [
   'push',
@@ -62,6 +63,8 @@ export interface ImportRecord {
   readonly status: ImportStatus;
   readonly createdAt: string;
   readonly createdBy?: { readonly principal: string; readonly role: string; readonly department?: string };
+  /** Who made the record's last change and why (the trail reads it from the stream). */
+  readonly changedBy?: ChangedBy;
   readonly sha256?: string;
   readonly duplicateOf?: string;
   readonly rejectReason?: string;

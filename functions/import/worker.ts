@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
 import { readAhead } from '#shared/read-ahead.ts';
-import { BackgroundWriter } from '#storage/background-writer.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import {
   type ChunkCursor,
@@ -103,7 +102,19 @@ export type ImportMessage =
   | { readonly kind: 'import-chunk'; readonly importId: string; readonly chunk: number }
   | { readonly kind: 'import-release'; readonly importId: string };
 
-const ACTOR: Actor = { id: 'import-worker', role: 'system', source: 'import' };
+/**
+ * Who and why for everything an import writes: the person who uploaded it through the API, or the drop
+ * folder; the cause is the import. Every item it writes carries this, and the trail reads it.
+ */
+export function importActor(record: Pick<ImportRecord, 'importId' | 'createdBy'>): Actor {
+  const uploader = record.createdBy;
+  return {
+    principal: uploader?.principal ?? 'drop-folder',
+    role: uploader?.role ?? 'system',
+    ...(uploader?.department === undefined ? {} : { department: uploader.department }),
+    cause: { kind: 'import', id: record.importId },
+  };
+}
 /**
  * Groups read and planned ahead of the one being committed: enough to cover a group whose reads take
  * longer than a commit, or the start of a new buffer.
@@ -177,6 +188,7 @@ export async function importObject(
     key: object.key,
     status: 'queued',
     createdAt: now,
+    changedBy: importActor({ importId }),
   });
   if (TERMINAL.has(record.status)) {
     await settleFinishedImport(deps, record, object.key);
@@ -248,7 +260,7 @@ async function runImport(
 ): Promise<void> {
   const key = record.key as string;
   const startedAt = record.startedAt ?? deps.store.clock.now().toISOString();
-  await updateImport(deps.store, record.importId, { status: 'running', startedAt }, ['queued', 'running']);
+  await updateImport(deps.store, record.importId, importActor(record), { status: 'running', startedAt }, ['queued', 'running']);
   const log = deps.log.child({ importId: record.importId, source: record.source });
 
   const existing = await getChunks(deps.store, record.importId);
@@ -270,7 +282,7 @@ async function runImport(
     }
     const duplicateOf = await claimContentHash(deps.store, record, sha256);
     if (duplicateOf !== undefined) {
-      await updateImport(deps.store, record.importId, {
+      await updateImport(deps.store, record.importId, importActor(record), {
         status: 'duplicate',
         sha256,
         duplicateOf,
@@ -282,7 +294,7 @@ async function runImport(
       log.info('duplicate file', { duplicateOf });
       return;
     }
-    await updateImport(deps.store, record.importId, {
+    await updateImport(deps.store, record.importId, importActor(record), {
       sha256,
       ...(scan.listTypes.size === 0 ? {} : { listTypes: [...scan.listTypes] }),
     });
@@ -299,7 +311,7 @@ async function runImport(
         threshold: deps.settings.holdThreshold,
       };
       if (!options.released && share > deps.settings.holdThreshold) {
-        await updateImport(deps.store, record.importId, {
+        await updateImport(deps.store, record.importId, importActor(record), {
           status: 'held',
           diff,
           heldMessage: `本次推送缺少 ${result.missing} 条原有效名单（占 ${(100 * share).toFixed(1)}%，超过 ${(100 * deps.settings.holdThreshold).toFixed(0)}% 的阈值），已暂停导入，请市信用办核实后确认放行`,
@@ -308,7 +320,7 @@ async function runImport(
         log.warn('push held', diff);
         return;
       }
-      await updateImport(deps.store, record.importId, { diff });
+      await updateImport(deps.store, record.importId, importActor(record), { diff });
     }
     seen = scan.seen;
     const ranges = splitRanges(scan.rows, deps.settings.chunkRows).map((range) => {
@@ -316,7 +328,7 @@ async function runImport(
       return repeatedRows === undefined ? range : { ...range, repeatedRows };
     });
     await createChunks(deps.store, record.importId, ranges);
-    await updateImport(deps.store, record.importId, { chunks: ranges.length });
+    await updateImport(deps.store, record.importId, importActor(record), { chunks: ranges.length });
   }
 
   const chunks = existing.length > 0 ? existing : await getChunks(deps.store, record.importId);
@@ -547,8 +559,7 @@ function subjectsOf(rows: readonly ReadyRow[]): Set<string> {
 /**
  * Writes the rows of one chunk from its checkpoint on. Transactions are committed one after the other
  * (each moves the chunk's cursor), and DynamoDB serialises them anyway; so while one commits, the next
- * groups are read and planned, the next buffer parsed and checked, and audit entries are written in
- * the background. A group that touches a subject of a group not yet committed waits for that commit
+ * groups are read and planned and the next buffer parsed and checked. A group that touches a subject of a group not yet committed waits for that commit
  * before reading, and counts the subject as written by this import only once it is.
  */
 async function writeChunkRows(
@@ -562,9 +573,7 @@ async function writeChunkRows(
   // wrote and assumes the rest new (checked by the transaction's conditions).
   const written = new Set<string>();
   let optimistic = false;
-  // Audit entries are written after their group's commit, never before: a crash in between loses
-  // entries, it never records a change that did not happen.
-  const audits = new BackgroundWriter(deps.store.client, deps.store.tableName);
+  const actor = importActor(record);
   const triage = { listings: [] as ListingRef[], subjects: [] as string[] };
   // groups taken from the planner and not yet committed, in commit order
   const uncommitted: UncommittedGroup[] = [];
@@ -584,7 +593,7 @@ async function writeChunkRows(
     await Promise.all(earlier.map((other) => other.committed));
     const prepared = await prepareGroup(
       deps.store,
-      ACTOR,
+      actor,
       planned.position,
       planned.rows,
       planned.rowCounts,
@@ -611,14 +620,13 @@ async function writeChunkRows(
       prepareAhead();
       let result: Awaited<ReturnType<typeof commitGroup>>;
       try {
-        result = await commitGroup(deps.store, ACTOR, current.prepared);
+        result = await commitGroup(deps.store, actor, current.prepared);
         for (const uscc of current.group.subjects) written.add(uscc);
       } finally {
         uncommitted.splice(uncommitted.indexOf(current.group), 1);
         current.group.settle();
       }
       optimistic = !result.foundExisting;
-      await audits.add(result.audits);
       triage.listings.push(...result.changed);
       triage.subjects.push(...result.subjects);
       // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
@@ -630,11 +638,6 @@ async function writeChunkRows(
         });
       }
     }
-    await audits.drain();
-  } catch (error) {
-    // the entries of the groups committed so far are still true; write them before giving up
-    await audits.drain().catch(() => undefined);
-    throw error;
   } finally {
     // after a failure, the groups read ahead are abandoned: release those waiting, stop reading the file
     abandoned = true;
@@ -659,7 +662,7 @@ async function finalize(
     const seen = scanned ?? (await scanFile(deps, current)).seen;
     let flagged = 0;
     const result = await computeDiff(deps, current, seen, async (listing) => {
-      if (await flagMissing(deps.store, listing, record.importId)) flagged++;
+      if (await flagMissing(deps.store, listing, importActor(record))) flagged++;
     });
     counts.listingsMissing = result.missing;
     counts.itemsWritten += flagged;
@@ -677,6 +680,7 @@ async function finalize(
   const closed = await updateImport(
     deps.store,
     record.importId,
+    importActor(record),
     {
       status: 'succeeded',
       counts,
@@ -700,7 +704,7 @@ async function reject(
   message: string,
 ): Promise<void> {
   const rejectedKey = targetKey('rejected', record);
-  await updateImport(deps.store, record.importId, {
+  await updateImport(deps.store, record.importId, importActor(record), {
     status: 'rejected',
     rejectReason: reason,
     rejectMessage: message,

@@ -1,8 +1,13 @@
 /**
- * Reading the district counters, and recounting them from the data for the drift check.
+ * The district counters (listed subjects and active listings now) and the monthly flows: written in
+ * the transaction of the change that moves them, spread over write shards so that parallel writers
+ * (file chunks in the cloud) rarely update the same item, and summed over the shards when read. Also
+ * the recounts from the data for the drift check.
  */
-import { COUNTER, usccPrefix } from '#domain/counting.ts';
-import { isCountingStatus, type ListingStatus } from '#domain/model.ts';
+import { randomInt } from 'node:crypto';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { COUNTER, groupByDistrict, usccPrefix } from '#domain/counting.ts';
+import { isCountingStatus, type ListingStatus, shanghaiMonth } from '#domain/model.ts';
 import { parallelScan, prefixQuery, queryAll } from './batch.ts';
 import { ITEM_TYPES, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
@@ -11,20 +16,116 @@ import { GSI } from './table-definition.ts';
 /** Per district: counter attribute → value. */
 export type DistrictCounts = Map<string, Record<string, number>>;
 
-export async function readCurrentCounters(
-  deps: Pick<StoreDeps, 'client' | 'tableName'>,
-): Promise<DistrictCounts> {
-  const items = await queryAll(
-    deps.client,
-    prefixQuery(deps.tableName, keys.currentCounterPrefix(), { ConsistentRead: true }),
-  );
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+type Delta = { district: string; attribute: string; delta: number };
+
+/**
+ * Write shards of a district's counters when the configuration names none: 8 writers (the import's
+ * parallel chunks) then meet on one counter item in about 1 transaction pair in 8 instead of every one.
+ */
+export const DEFAULT_COUNTER_SHARDS = 8;
+
+function shardCount(deps: Pick<StoreDeps, 'counterShards'>): number {
+  return deps.counterShards ?? DEFAULT_COUNTER_SHARDS;
+}
+
+/**
+ * The counter and flow updates for deltas of one or more subjects: one update per district, all on one
+ * shard picked at random for this transaction (a retry may pick another; the sum is the same).
+ */
+export function counterActions(
+  deps: Pick<StoreDeps, 'tableName' | 'clock' | 'counterShards'>,
+  counters: readonly Delta[],
+  flows: readonly Delta[],
+): TransactItems {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const month = shanghaiMonth(now);
+  const shard = randomInt(shardCount(deps));
+  const actions: TransactItems = [];
+  for (const [district, attributes] of groupByDistrict(counters)) {
+    const key = keys.currentCounter(shard, district);
+    actions.push(counterUpdate(deps.tableName, key, ITEM_TYPES.counter, district, attributes, at));
+  }
+  for (const [district, attributes] of groupByDistrict(flows)) {
+    const key = keys.monthlyFlow(month, shard, district);
+    actions.push(counterUpdate(deps.tableName, key, ITEM_TYPES.flow, district, attributes, at));
+  }
+  return actions;
+}
+
+function counterUpdate(
+  tableName: string,
+  key: { PK: string; SK: string },
+  type: string,
+  district: string,
+  attributes: Map<string, number>,
+  at: string,
+): TransactItems[number] {
+  const names: Record<string, string> = {
+    '#type': 'type',
+    '#district': 'district',
+    '#updatedAt': 'updatedAt',
+  };
+  const values: Record<string, unknown> = { ':type': type, ':district': district, ':at': at };
+  const adds: string[] = [];
+  let index = 0;
+  for (const [attribute, delta] of attributes) {
+    names[`#a${index}`] = attribute;
+    values[`:d${index}`] = delta;
+    adds.push(`#a${index} :d${index}`);
+    index++;
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET #type = :type, #district = :district, #updatedAt = :at ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** Sums the numeric attributes of counter items per district. */
+function sumByDistrict(items: readonly Record<string, unknown>[]): DistrictCounts {
   const counts: DistrictCounts = new Map();
   for (const item of items) {
-    const numbers: Record<string, number> = {};
-    for (const [name, value] of Object.entries(item)) if (typeof value === 'number') numbers[name] = value;
+    const numbers = counts.get(String(item.district)) ?? {};
+    for (const [name, value] of Object.entries(item)) {
+      if (typeof value === 'number') numbers[name] = (numbers[name] ?? 0) + value;
+    }
     counts.set(String(item.district), numbers);
   }
   return counts;
+}
+
+async function readShards(
+  deps: Pick<StoreDeps, 'client' | 'tableName' | 'counterShards'>,
+  prefix: (shard: number) => { PK: string; SKPrefix: string },
+): Promise<DistrictCounts> {
+  const shards = Array.from({ length: shardCount(deps) }, (_, shard) => shard);
+  const pages = await Promise.all(
+    shards.map((shard) =>
+      queryAll(deps.client, prefixQuery(deps.tableName, prefix(shard), { ConsistentRead: true })),
+    ),
+  );
+  return sumByDistrict(pages.flat());
+}
+
+/** Each district's current counters, summed over the shards. */
+export function readCurrentCounters(
+  deps: Pick<StoreDeps, 'client' | 'tableName' | 'counterShards'>,
+): Promise<DistrictCounts> {
+  return readShards(deps, (shard) => keys.currentCounterPrefix(shard));
+}
+
+/** Each district's flows of a month (`yyyy-mm`, Asia/Shanghai), summed over the shards. */
+export function readMonthlyFlows(
+  deps: Pick<StoreDeps, 'client' | 'tableName' | 'counterShards'>,
+  month: string,
+): Promise<DistrictCounts> {
+  return readShards(deps, (shard) => keys.monthlyFlowPrefix(month, shard));
 }
 
 function bump(counts: DistrictCounts, district: string, attribute: string) {

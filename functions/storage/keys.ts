@@ -14,9 +14,14 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
 }
 
+function shardPart(shard: number): string {
+  return String(shard).padStart(2, '0');
+}
+
 export const ITEM_TYPES = {
   subject: 'subject',
   listing: 'listing',
+  /** A trail entry (history), written from the table's stream. */
   audit: 'audit',
   exit: 'exit',
   importBatch: 'import',
@@ -40,8 +45,12 @@ export const keys = {
     SK: `LIST#${listType}#${key}`,
   }),
   listingPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'LIST#' }),
-  audit: (uscc: string, at: string, id: string): Key => ({ PK: `SUBJ#${uscc}`, SK: `AUDIT#${at}#${id}` }),
-  auditPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'AUDIT#' }),
+  /** A trail entry lives beside the item it records, under the same partition (a subject's history). */
+  trail: (itemPK: string, at: string, recordId: string): Key => ({
+    PK: itemPK,
+    SK: `AUDIT#${at}#${recordId}`,
+  }),
+  subjectTrailPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'AUDIT#' }),
   exit: (exitId: string): Key => ({ PK: `EXIT#${exitId}`, SK: 'EXIT' }),
   importBatch: (importId: string): Key => ({ PK: `IMPORT#${importId}`, SK: 'META' }),
   /** A row error, ordered by sheet and line as the user sees them. */
@@ -60,10 +69,24 @@ export const keys = {
     PK: `IMPORTHASH#${source}#${sha256}`,
     SK: 'HASH',
   }),
-  currentCounter: (district: string): Key => ({ PK: 'STAT#CURRENT', SK: `DIST#${district}` }),
-  currentCounterPrefix: () => ({ PK: 'STAT#CURRENT', SKPrefix: 'DIST#' }),
-  monthlyFlow: (month: string, district: string): Key => ({ PK: `STAT#${month}`, SK: `DIST#${district}` }),
-  monthlyFlowPrefix: (month: string) => ({ PK: `STAT#${month}`, SKPrefix: 'DIST#' }),
+  /**
+   * A district's current counters on one write shard: parallel writers pick different shards, so their
+   * transactions rarely touch the same item; readers sum the shards.
+   */
+  currentCounter: (shard: number, district: string): Key => ({
+    PK: `STAT#CURRENT#${shardPart(shard)}`,
+    SK: `DIST#${district}`,
+  }),
+  currentCounterPrefix: (shard: number) => ({ PK: `STAT#CURRENT#${shardPart(shard)}`, SKPrefix: 'DIST#' }),
+  /** A district's flows of a month (Asia/Shanghai) on one write shard, like the current counters. */
+  monthlyFlow: (month: string, shard: number, district: string): Key => ({
+    PK: `STAT#${month}#${shardPart(shard)}`,
+    SK: `DIST#${district}`,
+  }),
+  monthlyFlowPrefix: (month: string, shard: number) => ({
+    PK: `STAT#${month}#${shardPart(shard)}`,
+    SKPrefix: 'DIST#',
+  }),
   enterpriseCount: (month: string, district: string): Key => ({
     PK: `ENTCOUNT#${month}`,
     SK: `DIST#${district}`,
@@ -118,9 +141,13 @@ export const indexKeys = {
     GSI2SK: `${createdAt}#${importId}`,
   }),
   listedSubject: (district: string, uscc: string) => ({ GSI4PK: `LISTED#${district}`, GSI4SK: uscc }),
-  auditByMonth: (month: string, at: string, id: string) => ({
-    GSI5PK: `AUDIT#${month}`,
-    GSI5SK: `${at}#${id}`,
+  /**
+   * The month's trail, spread over `shard` partitions so that a busy month is not one hot key (a
+   * partition key takes about 1 000 writes a second); readers query every shard and merge.
+   */
+  trailByMonth: (month: string, shard: number, at: string, recordId: string) => ({
+    GSI5PK: `AUDIT#${month}#${String(shard).padStart(2, '0')}`,
+    GSI5SK: `${at}#${recordId}`,
   }),
   subjectByOrgCode: (orgCode: string, uscc: string) => ({ GSI6PK: `ORG#${orgCode}`, GSI6SK: uscc }),
 };
@@ -132,7 +159,7 @@ export const indexPartitions = {
   exitsOfDistrict: (district: string, status: string) => `EXITQ#${district}#${status}`,
   imports: () => 'IMPORTS',
   listedSubjectsOfDistrict: (district: string) => `LISTED#${district}`,
-  auditOfMonth: (month: string) => `AUDIT#${month}`,
+  trailOfMonth: (month: string, shard: number) => `AUDIT#${month}#${String(shard).padStart(2, '0')}`,
   subjectsOfOrgCode: (orgCode: string) => `ORG#${orgCode}`,
 };
 

@@ -1,7 +1,7 @@
 /**
  * Subjects and their listings. Every change that can move a count writes the listing, the subject and
  * the district counters in one TransactWriteItems, conditioned on the subject's version; a lost race is
- * retried from a fresh read. That is what keeps `STAT#CURRENT` equal to a recount at every moment.
+ * retried from a fresh read. That is what keeps the current counters equal to a recount at every moment.
  */
 import {
   type DynamoDBDocumentClient,
@@ -11,10 +11,11 @@ import {
   type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Planner } from '#domain/changes.ts';
-import { groupByDistrict, subjectDeltas } from '#domain/counting.ts';
-import { isCountingStatus, type Listing, type ListType, type Subject, shanghaiMonth } from '#domain/model.ts';
+import { subjectDeltas } from '#domain/counting.ts';
+import { isCountingStatus, type Listing, type ListType, type Subject } from '#domain/model.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
+import { counterActions } from './counter-store.ts';
 import { isConditionFailed, isTransactionRace, raceOnExtra } from './errors.ts';
 import { ITEM_TYPES, indexKeys, keys, withoutKeys } from './keys.ts';
 
@@ -31,6 +32,11 @@ export interface StoreDeps {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: Clock;
+  /**
+   * Write shards of each district's counters (configuration; raise it, never lower it: readers sum
+   * shards 0..n-1). @default DEFAULT_COUNTER_SHARDS
+   */
+  readonly counterShards?: number;
 }
 
 export interface ListingRef {
@@ -90,7 +96,11 @@ export function subjectItem(subject: Subject, changedBy: ChangedBy): Record<stri
   };
 }
 
-export function listingItem(listing: Listing, version: number, changedBy: ChangedBy): Record<string, unknown> {
+export function listingItem(
+  listing: Listing,
+  version: number,
+  changedBy: ChangedBy,
+): Record<string, unknown> {
   return {
     ...keys.listing(listing.uscc, listing.listType, listing.key),
     type: ITEM_TYPES.listing,
@@ -235,25 +245,6 @@ export function planSubjectWrites(
   return { subject, listings: written, actions, counters, flows };
 }
 
-/** The counter and flow updates for deltas of one or more subjects, one update per item. */
-export function counterActions(
-  deps: StoreDeps,
-  counters: readonly Delta[],
-  flows: readonly Delta[],
-): TransactItems {
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  const month = shanghaiMonth(now);
-  const actions: TransactItems = [];
-  for (const [district, attributes] of groupByDistrict(counters)) {
-    actions.push(counterUpdate(deps.tableName, keys.currentCounter(district), district, attributes, at));
-  }
-  for (const [district, attributes] of groupByDistrict(flows)) {
-    actions.push(counterUpdate(deps.tableName, keys.monthlyFlow(month, district), district, attributes, at));
-  }
-  return actions;
-}
-
 /** Reads a subject and some of its listings consistently. */
 export async function readSubjectState(deps: StoreDeps, uscc: string, refs: readonly ListingRef[]) {
   const [subject, ...listings] = await Promise.all([
@@ -341,52 +332,12 @@ export async function changeSubject(
   };
 }
 
-function counterUpdate(
-  tableName: string,
-  key: { PK: string; SK: string },
-  district: string,
-  attributes: Map<string, number>,
-  at: string,
-): TransactItems[number] {
-  const names: Record<string, string> = {
-    '#type': 'type',
-    '#district': 'district',
-    '#updatedAt': 'updatedAt',
-  };
-  const values: Record<string, unknown> = {
-    ':type': key.PK === 'STAT#CURRENT' ? ITEM_TYPES.counter : ITEM_TYPES.flow,
-    ':district': district,
-    ':at': at,
-  };
-  const adds: string[] = [];
-  let index = 0;
-  for (const [attribute, delta] of attributes) {
-    names[`#a${index}`] = attribute;
-    values[`:d${index}`] = delta;
-    adds.push(`#a${index} :d${index}`);
-    index++;
-  }
-  return {
-    Update: {
-      TableName: tableName,
-      Key: key,
-      UpdateExpression: `SET #type = :type, #district = :district, #updatedAt = :at ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-}
-
 /**
  * After a subject moved, its listings follow so the district index finds them in the new district.
  * The counters moved already in the subject's transaction; this only re-keys the listings, each
  * conditioned on its version, and is safe to repeat.
  */
-export async function syncListingDistricts(
-  deps: StoreDeps,
-  subject: Subject,
-  actor: Actor,
-): Promise<void> {
+export async function syncListingDistricts(deps: StoreDeps, subject: Subject, actor: Actor): Promise<void> {
   const listings = await getListings(deps, subject.uscc);
   for (const listing of listings) {
     if (listing.district === subject.district) continue;
@@ -397,7 +348,11 @@ export async function syncListingDistricts(
       await deps.client.send(
         new PutCommand({
           TableName: deps.tableName,
-          Item: listingItem({ ...plain, district: subject.district, updatedAt: subject.updatedAt }, version + 1, actor),
+          Item: listingItem(
+            { ...plain, district: subject.district, updatedAt: subject.updatedAt },
+            version + 1,
+            actor,
+          ),
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': version },
         }),

@@ -36,7 +36,7 @@ beforeAll(async () => {
     },
     queue: () => undefined,
   }) as unknown as typeof handler;
-  const actor = { id: 'seed', role: 'city', source: 'system' } as const;
+  const actor = { principal: 'seed', role: 'city', cause: { kind: 'system', id: 'seed' } } as const;
   for (const [uscc, district, department] of [
     [LISTED, '130102', '长安区人民法院'],
     [OTHER_DISTRICT, '130104', '国家税务总局石家庄市桥西区税务局'],

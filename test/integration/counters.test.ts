@@ -12,7 +12,7 @@ import {
 import { type Actor, changeSubject, getSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 
-const actor: Actor = { id: 'test', role: 'city', source: 'system' };
+const actor: Actor = { principal: 'test', role: 'city', cause: { kind: 'system', id: 'counters-test' } };
 const DISTRICTS = ['130102', '130104', '130105'];
 const ATTRIBUTES = [COUNTER.listedSubjects, COUNTER.listedByPrefix('91'), COUNTER.listedByPrefix('12')];
 const WITH_LISTINGS = [...ATTRIBUTES, COUNTER.activeListings];

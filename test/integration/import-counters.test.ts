@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { COUNTER } from '#domain/counting.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { keys } from '#storage/keys.ts';
-import { getAudit, getListings, getSubject } from '#storage/subject-store.ts';
+import { getListings, getSubject } from '#storage/subject-store.ts';
 import { getImport } from '../../functions/import/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
-import { createTestTable } from '../support/dynamo.ts';
+import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, dropImportId, makeUscc, readFlow, utf8Csv } from '../support/files.ts';
 import { createImportHarness, type ImportHarness } from '../support/imports.ts';
+import { trailReader } from '../support/trail.ts';
 
 /** 2022-11-30 16:30 UTC is already 2022-12-01 00:30 in Shijiazhuang. */
 const AT_MONTH_TURN = new Date('2022-11-30T16:30:00Z');
@@ -28,8 +29,11 @@ const REGISTRY_HEADER = [
   '经营异常',
 ];
 
+let lastTable: TestTable;
+
 async function freshHarness() {
-  return createImportHarness(await createTestTable('import-counters'), { now: () => AT_MONTH_TURN });
+  lastTable = await createTestTable('import-counters');
+  return createImportHarness(lastTable, { now: () => AT_MONTH_TURN });
 }
 
 async function importCourt(harness: ImportHarness, fileName: string, rows: string[][]) {
@@ -134,7 +138,7 @@ describe('registry rows', () => {
     await expectCountersEqualRecount(harness.deps.store);
   });
 
-  it('update status and flags, with an audit entry, and leave the counts alone', async () => {
+  it('update status and flags, with a trail entry, and leave the counts alone', async () => {
     // Prepare
     const harness = await freshHarness();
     const uscc = makeUscc(20);
@@ -154,9 +158,23 @@ describe('registry rows', () => {
       flags: { lostContact: true, bankruptcy: true, bankruptcyStage: '破产重整', abnormal: false },
     });
     expect(await readCurrentCounters(harness.deps.store)).toEqual(before);
-    const audit = await getAudit(harness.deps.store, uscc);
-    expect(audit.filter((entry) => entry.action === 'registry-updated')).toEqual([
-      expect.objectContaining({ source: 'import', role: 'system' }),
+    const trail = trailReader(lastTable);
+    const history = await trail.history(uscc);
+    await trail.stop();
+    const registryImport = receipt?.importId as string;
+    expect(history.filter((entry) => entry.changedBy?.cause.id === registryImport)).toEqual([
+      expect.objectContaining({
+        itemType: 'subject',
+        event: 'changed',
+        changedBy: { principal: 'drop-folder', role: 'system', cause: { kind: 'import', id: registryImport } },
+        changes: {
+          registrationStatus: { after: 'revoked' },
+          flags: {
+            before: {},
+            after: { lostContact: true, bankruptcy: true, bankruptcyStage: '破产重整', abnormal: false },
+          },
+        },
+      }),
     ]);
   });
 });

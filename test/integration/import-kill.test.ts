@@ -24,6 +24,7 @@ import {
   utf8Csv,
 } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
+import { expectOneEntryPerCommittedChange } from '../support/trail.ts';
 
 const ROWS = 3000;
 const DISTRICTS = ['长安区', '桥西区', '新华区', '裕华区', '正定县'];
@@ -149,8 +150,8 @@ describe('a worker killed mid-file', () => {
     { pause: 'before', group: 7, when: 'with the 7th group read and its row errors written, not committed' },
     { pause: 'after', group: 55, when: 'right after the 55th group committed, late in the file' },
   ] as const)(
-    'leaves no duplicate when killed $when and retried',
-    { timeout: 180_000 },
+    'leaves no duplicate, in the data or the trail, when killed $when and retried',
+    { timeout: 300_000 },
     async ({ pause, group }) => {
       // Prepare
       const table = await createTestTable('import-kill');
@@ -197,6 +198,9 @@ describe('a worker killed mid-file', () => {
       for (const district of DISTRICT_CODES)
         newlyListed += Number((await readFlow(harness.deps.store, month, district))?.newlyListed ?? 0);
       expect(newlyListed).toBe(file.subjects.size);
+      // the trail, read from the stream: one entry per committed change, none for the killed group
+      const trail = await expectOneEntryPerCommittedChange(table, expect);
+      expect(trail.items).toBe(file.listings.size + file.subjects.size);
       expect(existsSync(join(harness.root, `processed/court/${importId}/失信被执行人-大文件.csv`))).toBe(
         true,
       );

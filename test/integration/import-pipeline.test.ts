@@ -2,7 +2,7 @@
  * The worker reads and plans groups ahead of the one it commits (README.md, Benchmark: the import keeps
  * DynamoDB busy). With buffers of a few rows, one subject's rows fall into groups that are read while
  * the group before them is still being committed: every listing must still land once, every subject
- * carry all its listings, the counters equal a recount, and every change have its audit entry. A group
+ * carry all its listings, the counters equal a recount, and every committed change have one trail entry. A group
  * waits for the commit of the groups before it that touch its subjects, so no transaction is cancelled
  * for having planned from a subject read too early.
  */
@@ -12,6 +12,7 @@ import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
+import { allTrailEntries, expectOneEntryPerCommittedChange, trailReader } from '../support/trail.ts';
 
 const SUBJECTS = 15;
 const ROWS = 120;
@@ -33,17 +34,11 @@ function rows(): string[][] {
   });
 }
 
-/** Listing changes an audit entry records: one, or each of a subject's changes in one group. */
-function changesIn(audit: Record<string, unknown>): number {
-  const detail = audit.detail as { changes?: unknown[] } | undefined;
-  return audit.action === 'changes' ? (detail?.changes?.length ?? 0) : 1;
-}
-
 describe('groups read ahead of the commit', () => {
   it.each([
     { bufferRows: 6, what: 'buffers of 6 rows' },
     { bufferRows: 1, what: 'a buffer per row' },
-  ])('with $what, land every listing once with its counts and audit', async ({ bufferRows }) => {
+  ])('with $what, land every listing once with its counts and trail', async ({ bufferRows }) => {
     // Prepare
     const table = await createTestTable('import-pipeline');
     const cancelled: string[] = [];
@@ -82,15 +77,16 @@ describe('groups read ahead of the commit', () => {
     );
     expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(ROWS);
     await expectCountersEqualRecount(harness.deps.store);
-    const audits = await itemsOfType(harness.deps.store, 'audit');
-    expect(audits.reduce((sum, audit) => sum + changesIn(audit), 0)).toBe(ROWS);
+    // one entry for each version every subject and listing went through
+    const trail = await expectOneEntryPerCommittedChange(table, expect);
+    expect(trail.items).toBe(ROWS + SUBJECTS);
     expect(harness.classified.flat()).toHaveLength(ROWS);
     expect(cancelled).toEqual([]);
   });
 });
 
 describe('a commit that fails with groups read ahead', () => {
-  it('stops the import without hanging, keeps the audits of what was committed, and the retry completes', async () => {
+  it('stops the import without hanging, and the retry completes with one trail entry per committed change', async () => {
     // Prepare: the 5th transaction fails as a DynamoDB outage would
     const table = await createTestTable('import-pipeline');
     let transactions = 0;
@@ -109,18 +105,21 @@ describe('a commit that fails with groups read ahead', () => {
 
     // Act: the delivery fails; SQS delivers it again once DynamoDB is back
     await expect(harness.notify(key)).rejects.toThrow('injected outage');
-    const auditsAfterFailure = await itemsOfType(harness.deps.store, 'audit');
+    const reader = trailReader(table);
+    await reader.drain();
+    const trailAfterFailure = await allTrailEntries(table);
     failing = false;
     await harness.notify(key);
 
-    // Assess: the groups committed before the outage kept their audit entries; the retry wrote the rest once
-    expect(auditsAfterFailure.length).toBeGreaterThan(0);
+    // Assess: the groups committed before the outage have their trail; the retry wrote the rest once
+    await reader.stop();
+    expect(trailAfterFailure.length).toBeGreaterThan(0);
     const receipt = await getImport(harness.deps.store, dropImportId(key));
     expect(receipt?.status).toBe('succeeded');
     expect(receipt?.counts).toMatchObject({ rows: ROWS, listingsNew: ROWS, subjectsNew: SUBJECTS });
     expect(await itemsOfType(harness.deps.store, 'listing')).toHaveLength(ROWS);
     await expectCountersEqualRecount(harness.deps.store);
-    const audits = await itemsOfType(harness.deps.store, 'audit');
-    expect(audits.reduce((sum, audit) => sum + changesIn(audit), 0)).toBe(ROWS);
+    const trail = await expectOneEntryPerCommittedChange(table, expect);
+    expect(trail.items).toBe(ROWS + SUBJECTS);
   });
 });

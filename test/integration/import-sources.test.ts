@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#storage/keys.ts';
-import { getAudit, getListings, getSubject } from '#storage/subject-store.ts';
+import { getListings, getSubject } from '#storage/subject-store.ts';
 import { getImport } from '../../functions/import/import-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, makeUscc, utf8Csv, xlsxFile } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
+import { trailReader } from '../support/trail.ts';
 
 let table: TestTable;
 
@@ -89,12 +90,18 @@ describe('department lists dropped into their source folder', () => {
         source,
         importId,
       });
-      // each new subject's history records the import
-      const audits = (await getAudit(harness.deps.store, makeUscc(serial))) as {
-        action?: string;
-        source?: string;
-      }[];
-      expect(audits).toEqual([expect.objectContaining({ action: 'listing-recorded', source: 'import' })]);
+      // each new subject's history records the import: the subject and its listing created by it
+      const trail = trailReader(table);
+      const history = await trail.history(makeUscc(serial));
+      await trail.stop();
+      const byImport = { principal: 'drop-folder', role: 'system', cause: { kind: 'import', id: importId } };
+      expect(history.map((entry) => [entry.itemType, entry.event, entry.changedBy])).toEqual(
+        expect.arrayContaining([
+          ['subject', 'created', byImport],
+          ['listing', 'created', byImport],
+        ]),
+      );
+      expect(history).toHaveLength(2);
       expect(existsSync(join(harness.root, key))).toBe(false);
       expect(existsSync(join(harness.root, `processed/${source}/${importId}/${source}名单.csv`))).toBe(true);
       expect(harness.classified.flat()).toHaveLength(3);

@@ -7,6 +7,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { orgCodeCheckChar, uscc18CheckChar } from '#domain/uscc.ts';
+import { readMonthlyFlows } from '#storage/counter-store.ts';
 import { keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { importIdForObject } from '../../functions/import/worker.ts';
@@ -212,14 +213,7 @@ export async function itemsOfType(deps: Deps, ...types: string[]): Promise<Recor
   return (await scanTable(deps)).filter((item) => types.includes(String(item.type)));
 }
 
-/** The month's flow item of a district (`STAT#<yyyy-mm>` / `DIST#<code>`), if any. */
+/** The month's flows of a district, summed over the write shards, if any. */
 export async function readFlow(deps: Deps, month: string, district: string) {
-  const result = await deps.client.send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: keys.monthlyFlow(month, district),
-      ConsistentRead: true,
-    }),
-  );
-  return result.Item;
+  return (await readMonthlyFlows(deps, month)).get(district);
 }

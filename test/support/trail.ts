@@ -69,3 +69,53 @@ export async function allTrailEntries(table: TestTable): Promise<Record<string, 
   } while (start !== undefined);
   return items;
 }
+
+/**
+ * Holds the trail to the committed data after an import of new listings (where every write of an item
+ * changes a fact): each subject and listing has exactly one entry per version it went through, no
+ * entry for a version it never reached (a change that did not commit), and none twice.
+ */
+export async function expectOneEntryPerCommittedChange(
+  table: TestTable,
+  expect: (value: unknown) => { toEqual(expected: unknown): void },
+): Promise<{ items: number; entries: number }> {
+  const reader = trailReader(table);
+  await reader.drain();
+  await reader.stop();
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.documentClient.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: '#type IN (:subject, :listing)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':subject': ITEM_TYPES.subject, ':listing': ITEM_TYPES.listing },
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  const entries = (await allTrailEntries(table)).filter(
+    (entry) => entry.itemType === ITEM_TYPES.subject || entry.itemType === ITEM_TYPES.listing,
+  );
+  const versionsByItem = new Map<string, number[]>();
+  for (const entry of entries) {
+    const key = entry.itemKey as { PK: string; SK: string };
+    const id = `${key.PK}|${key.SK}`;
+    versionsByItem.set(id, [...(versionsByItem.get(id) ?? []), Number(entry.version)]);
+  }
+  const found = [...versionsByItem.entries()]
+    .map(([id, versions]) => [id, [...versions].sort((a, b) => a - b)] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  const wanted = items
+    .map((item) => {
+      const id = `${String(item.PK)}|${String(item.SK)}`;
+      return [id, Array.from({ length: Number(item.version) }, (_, index) => index + 1)] as const;
+    })
+    .sort(([a], [b]) => a.localeCompare(b));
+  expect(found).toEqual(wanted);
+  return { items: items.length, entries: entries.length };
+}

@@ -2,9 +2,11 @@
  * Imports through the API: ask for an upload URL, PUT the file, read the receipt and the row errors;
  * the city releases a held push.
  */
+
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
+import { requestActor } from '#shared/changed-by.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
 import {
@@ -172,6 +174,7 @@ export const createImportRoute = defineRoute<
         role: scope.role,
         ...(scope.department === undefined ? {} : { department: scope.department }),
       },
+      changedBy: requestActor(scope, event.requestContext.requestId),
     });
     const uploadUrl = await deps.drop().presignPut(key, UPLOAD_URL_SECONDS);
     return { importId, uploadUrl, key, expiresInSeconds: UPLOAD_URL_SECONDS };
@@ -300,7 +303,7 @@ export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unk
   params: importIdParam,
   response: importRecordSchema,
   errors: [400, 401, 403, 404, 409],
-  handle: async ({ params, scope, deps }) => {
+  handle: async ({ params, scope, deps, event }) => {
     requireRole(scope, ['city']);
     const record = await visibleImport(deps, scope, params.importId);
     if (record.status !== 'held')
@@ -310,14 +313,15 @@ export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unk
       );
     const queue = deps.queue();
     if (queue === undefined) throw new Error('no import queue is configured');
-    const released = await updateImport(deps.store, record.importId, { status: 'running' }, ['held']);
+    const actor = requestActor(scope, event.requestContext.requestId);
+    const released = await updateImport(deps.store, record.importId, actor, { status: 'running' }, ['held']);
     if (!released)
       throw new ConflictError('not-held', `导入批次 ${record.importId} 已不再待确认（held），可能已被放行`);
     try {
       await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
     } catch (error) {
       // not sent: hold it again, so the city can release it again
-      await updateImport(deps.store, record.importId, { status: 'held' }, ['running']);
+      await updateImport(deps.store, record.importId, actor, { status: 'held' }, ['running']);
       throw error;
     }
     return { ...record, status: 'running' };

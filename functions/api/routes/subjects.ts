@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import { districtName } from '#domain/district.ts';
 import type { Listing, Subject } from '#domain/model.ts';
 import { validateUscc } from '#domain/uscc.ts';
 import { canSeeDistrict, ownsListing, type Scope } from '#shared/auth.ts';
 import { InvalidUsccError, NotFoundError } from '#shared/errors.ts';
-import { encodeListingId } from '#storage/keys.ts';
-import { getAudit, getListings, getSubject } from '#storage/subject-store.ts';
+import { encodeListingId, keys } from '#storage/keys.ts';
+import { getListings, getSubject } from '#storage/subject-store.ts';
+import { subjectTrail } from '#storage/trail-store.ts';
+import { type CursorContext, openCursor, sealCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute } from '../http.ts';
 import { subjectDetailSchema, usccParam } from '../schemas.ts';
@@ -40,23 +43,33 @@ export function visibleListings(
   return undefined;
 }
 
-export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, unknown, unknown>({
+const historyQuery = z.object({
+  historyLimit: z.coerce.number().int().min(1).max(200).default(50),
+  historyCursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('the `historyCursor` of the previous answer, for older entries'),
+});
+
+export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, z.infer<typeof historyQuery>, unknown>({
   method: 'GET',
   path: '/subjects/{uscc}',
   summary: 'One subject with its listings, classification, plan, actions and history',
   tags: ['subjects'],
   roles: ['city', 'district', 'department'],
   params: usccParam,
+  query: historyQuery,
   response: subjectDetailSchema,
   errors: [400, 401, 403, 404],
-  handle: async ({ params, scope, deps }) => {
+  handle: async ({ params, query, scope, deps }) => {
     const { uscc, warnings } = requireValidUscc(params.uscc);
     const subject = await getSubject(deps.store, uscc);
     if (subject === undefined) throw new NotFoundError(`主体 ${uscc}`);
     const listings = await getListings(deps.store, uscc);
     const visible = visibleListings(scope, subject, listings);
-    const history = scope.role === 'department' ? [] : await getAudit(deps.store, uscc);
     if (visible === undefined) throw new NotFoundError(`主体 ${uscc}`);
+    const history = await visibleHistory(deps, scope, uscc, visible, query);
     return {
       subject: {
         ...subject,
@@ -68,7 +81,38 @@ export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, unknown, u
         ...listing,
         listingId: encodeListingId(listing.uscc, listing.listType, listing.key),
       })),
-      history,
+      history: history.entries,
+      ...(history.cursor === undefined ? {} : { historyCursor: history.cursor }),
     };
   },
 });
+
+/**
+ * A page of the subject's trail, newest first. A department sees the entries of its own listings only;
+ * its page may then hold fewer than the limit, with a cursor for the rest.
+ */
+async function visibleHistory(
+  deps: ApiDeps,
+  scope: Scope,
+  uscc: string,
+  visible: readonly Listing[],
+  query: z.infer<typeof historyQuery>,
+) {
+  const context: CursorContext = { route: `GET /subjects/${uscc}#history`, scope };
+  const opened = await openCursor(deps.store, context, query.historyCursor);
+  const before = opened === undefined ? undefined : Buffer.from(opened, 'base64url').toString('utf8');
+  const page = await subjectTrail(deps.store, uscc, {
+    limit: query.historyLimit,
+    ...(before === undefined ? {} : { before }),
+  });
+  const ownKeys = new Set(
+    visible.map((listing) => keys.listing(listing.uscc, listing.listType, listing.key).SK),
+  );
+  const entries =
+    scope.role === 'department'
+      ? page.entries.filter((entry) => ownKeys.has(entry.itemKey.SK))
+      : page.entries;
+  const position = page.next === undefined ? undefined : Buffer.from(page.next, 'utf8').toString('base64url');
+  const cursor = await sealCursor(deps.store, context, position);
+  return { entries, ...(cursor === undefined ? {} : { cursor }) };
+}
