@@ -384,6 +384,7 @@ async function applySubjectBySubject(
     tally.itemsWritten += writes.actions.length + 1;
     for (const listing of writes.listings)
       changed.push({ uscc, listType: listing.listType, key: listing.key });
+    if (writes.listings.length === 0) subjectsChanged.push(uscc);
   }
   const counts = countItems(deps, actor, rows, at);
   tally.enterpriseCounts += counts.length;

@@ -101,4 +101,41 @@ describe('applyGroup', () => {
     expect(result.foundExisting).toBe(false);
     expect(result.counts.subjectsNew).toBe(2);
   });
+  it('hands to triage, on the slow path too, the subjects whose registry facts changed', async () => {
+    // Prepare: 120 listed subjects, written in groups small enough for one transaction each
+    await createChunks(deps, 'imp-3', [{ fromRow: 0, toRow: 999 }]);
+    const serials = Array.from({ length: 120 }, (_, index) => 200 + index);
+    let cursor = { checkpoint: -1, groupsDone: 0 };
+    for (let start = 0; start < serials.length; start += 20) {
+      const after = { checkpoint: cursor.checkpoint, groupsDone: cursor.groupsDone + 1 };
+      await applyGroup(
+        deps,
+        actor,
+        { importId: 'imp-3', chunk: 0, before: cursor, after },
+        serials.slice(start, start + 20).map((serial) => listingRow(serial, `R-${serial}`)),
+        emptyCounts(),
+      );
+      cursor = after;
+    }
+    const registryRows: ReadyRow[] = serials.map((serial) => ({
+      kind: 'registry',
+      uscc: makeUscc(serial),
+      facts: { registrationStatus: 'revoked', flags: {} },
+    }));
+
+    // Act: one group of 120 registry changes, too big for one transaction
+    const result = await applyGroup(
+      deps,
+      actor,
+      { importId: 'imp-3', chunk: 0, before: cursor, after: { checkpoint: 120, groupsDone: 0 } },
+      registryRows,
+      { rows: 120 },
+    );
+
+    // Assess: every subject changed, and every one is handed to triage
+    expect(result.counts.registryUpdated).toBe(120);
+    expect(result.changed).toEqual([]);
+    expect([...result.subjects].sort()).toEqual(serials.map((serial) => makeUscc(serial)).sort());
+    expect((await getSubject(deps, makeUscc(200)))?.registrationStatus).toBe('revoked');
+  });
 });
