@@ -4,7 +4,7 @@
  * two ports costs a clock read per request, so the profile stays on in every run.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DropStore } from '../functions/import/drop-store.ts';
+import type { DropStore } from '#shared/object-store.ts';
 
 export interface FilePass {
   /** Milliseconds since the import started, when the read began and when it stopped. */

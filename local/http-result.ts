@@ -4,7 +4,7 @@
  * 200 answer.
  */
 import type { ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import { problemResponse } from '#shared/http/problem.ts';
 
 export interface HttpAnswer {
   readonly statusCode: number;
@@ -60,20 +60,15 @@ export const INTERNAL_ERROR_ANSWER: HttpAnswer = {
   body: Buffer.from(JSON.stringify({ message: 'Internal Server Error' })),
 };
 
-/** A problem+json answer with a stable `code`, the shape every error of this API takes. */
+/** A problem+json answer with a stable `code`, built as the functions build theirs. */
 export function problemAnswer(
   status: number,
   code: string,
   detail: string,
   headers: Readonly<Record<string, string>> = {},
 ): HttpAnswer {
-  const problem = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, code, detail };
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-    cookies: [],
-    body: Buffer.from(JSON.stringify(problem)),
-  };
+  const answer = answerFromResult(problemResponse(status, code, detail));
+  return { ...answer, headers: { ...answer.headers, ...headers } };
 }
 
 /** API Gateway's 400 for a path it cannot percent-decode, in this API's problem+json shape. */

@@ -1,6 +1,6 @@
 /**
  * The API Lambda without its configuration: every route of `functions/shared/routes.ts` served by the
- * `api` function. Header normaliser, JSON body parser, then dispatch by route key; problem+json for every
+ * `api` function, and /openapi.json over the routes of every function. Header normaliser, JSON body parser, then dispatch by route key; problem+json for every
  * error. The cloud entry (`handler.ts`) and the local runtime build it with their own dependencies; this
  * module reads no environment, so anything may import it.
  */
@@ -8,9 +8,11 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { problemErrors } from '#shared/http/problem.ts';
+import { type ApiRoute, dispatch, type HttpEvent } from '#shared/http/route.ts';
+import { exitsRoutes } from '../exits/routes.ts';
 import type { ApiDeps } from './deps.ts';
-import { type ApiRoute, dispatch, type HttpEvent, problemErrors } from './http.ts';
-import { buildOpenApiDocument } from './openapi.ts';
 import {
   createImportRoute,
   getImportRoute,
@@ -27,7 +29,8 @@ let openApiDocument: unknown;
 export const apiRoutes: ApiRoute<ApiDeps>[] = [
   healthRoute as ApiRoute<ApiDeps>,
   openApiRoute(() => {
-    openApiDocument ??= buildOpenApiDocument(apiRoutes as ApiRoute<never>[], {
+    const everyRoute = [...apiRoutes, ...exitsRoutes] as ApiRoute<never>[];
+    openApiDocument ??= buildOpenApiDocument(everyRoute, {
       title: 'credit-governance',
       version: '1',
     });

@@ -1,8 +1,9 @@
 /** What the API's routes need, and how the cloud builds it from the configuration. */
+
+import { createS3DropStore, type DropStore } from '#shared/object-store.ts';
+import { createSqsWorkQueue, type WorkQueue } from '#shared/work-queue.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
-import { createS3DropStore, type DropStore } from '../import/drop-store.ts';
-import { createSqsWorkQueue, type WorkQueue } from '../import/work-queue.ts';
 import type { ApiConfig } from './config.ts';
 
 export interface ApiDeps {

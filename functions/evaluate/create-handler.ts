@@ -1,7 +1,7 @@
 /** The monthly evaluation, without its configuration; reads no environment, so anything may import it. */
 import { NotImplementedError } from '#shared/errors.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
-import type { DropStore } from '../import/drop-store.ts';
 
 export interface EvaluateDeps {
   readonly store: StoreDeps;

@@ -1,7 +1,7 @@
 /** Exit submissions, without their configuration; reads no environment, so anything may import it. */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { problemResponse } from '#shared/http/problem.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
-import { problemResponse } from '../api/http.ts';
 
 export interface ExitsDeps {
   readonly store: StoreDeps;

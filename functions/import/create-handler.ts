@@ -7,7 +7,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { decodeS3Key } from './drop-store.ts';
+import { decodeS3Key } from '#shared/object-store.ts';
 import { type ImportDeps, importObject, processChunk, releaseImport } from './worker.ts';
 
 const s3Notification = z.object({

@@ -1,10 +1,10 @@
 /** The import worker's dependencies in the cloud: the bucket, the queue and the table of its configuration. */
 import { createLogger } from '#shared/logger.ts';
+import { createS3DropStore } from '#shared/object-store.ts';
+import { createSqsWorkQueue } from '#shared/work-queue.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { systemClock } from '#storage/subject-store.ts';
 import type { ImportConfig } from './config.ts';
-import { createS3DropStore } from './drop-store.ts';
-import { createSqsWorkQueue } from './work-queue.ts';
 import { DEFAULT_IMPORT_SETTINGS, type ImportDeps } from './worker.ts';
 
 export function cloudImportDeps(config: ImportConfig): ImportDeps {

@@ -4,12 +4,12 @@
  * `processed/<source>/<importId>/`, so that a partly accepted file does not hide its row errors.
  */
 import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
+import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
 import type { Logger } from '#shared/logger.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
-import type { DropStore } from './drop-store.ts';
 import { getImport, readRowErrors } from './import-store.ts';
 import type { ImportCountName, ImportRecord } from './model.ts';
-import { neutralizeCell, toCsv, withBom } from './parse/csv-safety.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 

@@ -5,7 +5,7 @@
  * and no data rows (or only blank ones) is refused whole, in the first pass.
  */
 import type { ListType } from '#domain/model.ts';
-import type { DropStore } from './drop-store.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import type { ImportSource } from './model.ts';
 import { FileRejectedError } from './parse/errors.ts';
 import { headerOptionsForSource, type MappedRow, mapRows } from './parse/header.ts';

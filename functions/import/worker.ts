@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '#domain/model.ts';
 import type { Logger } from '#shared/logger.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import { readAhead } from '#shared/read-ahead.ts';
+import type { WorkQueue } from '#shared/work-queue.ts';
 import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
 import {
   type ChunkCursor,
@@ -26,7 +28,6 @@ import {
   type ListingRefInScope,
   listingKeyOf,
 } from './diff.ts';
-import type { DropStore } from './drop-store.ts';
 import { planGroups } from './grouping.ts';
 import {
   type ChunkState,
@@ -55,7 +56,6 @@ import { writeImportReceipt } from './receipt-files.ts';
 import { inRowBitmap, rowBitmap } from './row-bitmap.ts';
 import { interpretRow } from './row-rules.ts';
 import { type NumberedRow, numberedRows } from './row-stream.ts';
-import type { WorkQueue } from './work-queue.ts';
 
 export interface ImportSettings {
   /** Rows per chunk; a file with more is split and its chunks run in parallel through the queue. */
@@ -260,7 +260,10 @@ async function runImport(
 ): Promise<void> {
   const key = record.key as string;
   const startedAt = record.startedAt ?? deps.store.clock.now().toISOString();
-  await updateImport(deps.store, record.importId, importActor(record), { status: 'running', startedAt }, ['queued', 'running']);
+  await updateImport(deps.store, record.importId, importActor(record), { status: 'running', startedAt }, [
+    'queued',
+    'running',
+  ]);
   const log = deps.log.child({ importId: record.importId, source: record.source });
 
   const existing = await getChunks(deps.store, record.importId);

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { DropStore } from '../../functions/import/drop-store.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import { signUploadUrl } from './upload-url.ts';
 
 /** How a drop store issues upload URLs. */

@@ -6,6 +6,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/create-handler.ts';
+import { ROUTES, routeKey } from '../../functions/shared/routes.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { httpEvent, testContext } from '../support/http-events.ts';
 
@@ -109,6 +110,17 @@ describe('GET /openapi.json', () => {
     }
     expect(document.paths['/evaluations']?.get?.responses['501']?.content).toEqual(problem);
     expect(document.paths['/subjects']?.get?.responses['501']?.content).toEqual(problem);
+  });
+
+  it("lists the routes of every function, the exits function's too (501 while it serves none)", () => {
+    // Prepare
+    const exitRoutes = ROUTES.filter((route) => route.function === 'exits');
+    // Assess
+    expect(exitRoutes.length).toBeGreaterThan(0);
+    for (const route of exitRoutes) {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation?.responses['501'], routeKey(route)).toBeDefined();
+    }
   });
 
   it('describes the errors download as text/csv with its Content-Disposition', () => {

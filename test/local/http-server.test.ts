@@ -104,7 +104,7 @@ describe('local HTTP API', () => {
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(response.body)).toEqual({
       type: 'about:blank',
-      title: 'Unauthorized',
+      title: '未认证',
       status: 401,
       code: 'unauthorized',
       detail: expect.any(String),

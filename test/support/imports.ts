@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { silentLogger } from '#shared/logger.ts';
+import type { WorkQueue } from '#shared/work-queue.ts';
 import type { ListingRef } from '#storage/subject-store.ts';
 import { handleMessage } from '../../functions/import/create-handler.ts';
-import type { WorkQueue } from '../../functions/import/work-queue.ts';
 import {
   DEFAULT_IMPORT_SETTINGS,
   type ImportDeps,

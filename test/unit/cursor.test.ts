@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CursorContext, signCursor, verifyCursor } from '../../functions/api/cursor.ts';
+import { type CursorContext, signCursor, verifyCursor } from '#shared/http/cursor.ts';
 
 const secret = randomBytes(32);
 const city: CursorContext = { route: 'GET /imports', scope: { role: 'city' } };

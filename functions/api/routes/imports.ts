@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
 import { requestActor } from '#shared/changed-by.ts';
+import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
+import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
+import { defineRoute, type RawResponse } from '#shared/http/route.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
 import {
   createImport,
@@ -23,12 +26,9 @@ import {
   type ImportRecord,
   type ImportSource,
 } from '../../import/model.ts';
-import { neutralizeCell, toCsv, withBom } from '../../import/parse/csv-safety.ts';
-import { type CursorContext, openCursor, sealCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
 import { asciiErrorReportFileName, attachmentDisposition, errorReportFileName } from '../download-name.ts';
 import { fileNameProblem, MAX_FILE_NAME_LENGTH } from '../file-name.ts';
-import { defineRoute, type RawResponse } from '../http.ts';
 
 /** Which sources each role may upload: departments their own lists and registry updates, the city everything. */
 const UPLOADS: Record<Extract<Role, 'city' | 'department'>, readonly ImportSource[]> = {

@@ -4,12 +4,12 @@ import type { Listing, Subject } from '#domain/model.ts';
 import { validateUscc } from '#domain/uscc.ts';
 import { canSeeDistrict, ownsListing, type Scope } from '#shared/auth.ts';
 import { InvalidUsccError, NotFoundError } from '#shared/errors.ts';
+import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
+import { defineRoute } from '#shared/http/route.ts';
 import { encodeListingId, keys } from '#storage/keys.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
 import { subjectTrail } from '#storage/trail-store.ts';
-import { type CursorContext, openCursor, sealCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
-import { defineRoute } from '../http.ts';
 import { subjectDetailSchema, usccParam } from '../schemas.ts';
 
 /** The code as the caller sent it, checked; a code that fails the check is a 400 with the reason in Chinese. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { type ApiRoute, defineRoute, type RawResponse } from '#shared/http/route.ts';
 import { tableReachable } from '#storage/table-health.ts';
 import type { ApiDeps } from '../deps.ts';
-import { type ApiRoute, defineRoute, type RawResponse } from '../http.ts';
 
 /** Long enough for a busy table, short enough that a load balancer's probe gets its answer. */
 const DATABASE_PROBE_MS = 2_000;

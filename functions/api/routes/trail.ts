@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
+import { defineRoute } from '#shared/http/route.ts';
 import { monthTrail } from '#storage/trail-store.ts';
-import { type CursorContext, openCursor, sealCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
-import { defineRoute } from '../http.ts';
 import { trailEntrySchema } from '../schemas.ts';
 
 const trailQuery = z.object({
@@ -37,7 +37,8 @@ export const monthTrailRoute = defineRoute<ApiDeps, unknown, z.infer<typeof trai
       limit: query.limit,
       ...(after === undefined ? {} : { after }),
     });
-    const position = page.next === undefined ? undefined : Buffer.from(page.next, 'utf8').toString('base64url');
+    const position =
+      page.next === undefined ? undefined : Buffer.from(page.next, 'utf8').toString('base64url');
     const cursor = await sealCursor(deps.store, context, position);
     return { month: query.month, items: page.entries, ...(cursor === undefined ? {} : { cursor }) };
   },

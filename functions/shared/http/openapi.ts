@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ROUTES, routeKey } from '#shared/routes.ts';
-import { type ApiRoute, problemSchema } from './http.ts';
+import { problemSchema } from './problem.ts';
+import type { ApiRoute } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -210,8 +211,9 @@ function notImplementedOperation(method: string, path: string, isPublic: boolean
 }
 
 /**
- * The document of `routes`, plus the routes of the published table (`functions/shared/routes.ts`)
- * served by this function that it does not serve yet, described as what they answer: 501.
+ * The document of `routes` (every function's, so one document describes the whole API), plus the
+ * routes of the published table (`functions/shared/routes.ts`) no function serves yet, described as what
+ * they answer: 501.
  */
 export function buildOpenApiDocument(
   routes: readonly ApiRoute<never>[],
@@ -226,7 +228,7 @@ export function buildOpenApiDocument(
   for (const route of routes) add(route.path, route.method, servedOperation(components, route));
   const served = new Set(routes.map((route) => `${route.method} ${route.path}`));
   for (const route of ROUTES) {
-    if (route.function !== 'api' || served.has(routeKey(route))) continue;
+    if (served.has(routeKey(route))) continue;
     add(route.path, route.method, notImplementedOperation(route.method, route.path, route.public === true));
   }
   return {

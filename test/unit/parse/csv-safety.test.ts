@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { neutralizeCell, toCsv, withBom } from '../../../functions/import/parse/csv-safety.ts';
+import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
 
 const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'];
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../../../functions/import/parse/csv-safety.ts';
+import { toCsv } from '#shared/csv.ts';
 import { FileRejectedError } from '../../../functions/import/parse/errors.ts';
 import { readSheetRows } from '../../../functions/import/parse/rows.ts';
 import { chunksOf, DEFAULT_LIMITS, pseudoRandomBytes, readAll, rejectionOf, utf8 } from './support.ts';
