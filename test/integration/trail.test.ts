@@ -6,11 +6,13 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planExitListing, planRecordListing } from '#domain/changes.ts';
-import type { ChangedBy } from '#domain/trail.ts';
+import { AUDITED_TYPES, type ChangedBy } from '#domain/trail.ts';
 import { uscc18CheckChar } from '#domain/uscc.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { monthTrail, subjectTrail } from '#storage/trail-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { COURT_HEADER, courtRows, dropImportId, scanTable, utf8Csv } from '../support/files.ts';
+import { createImportHarness } from '../support/imports.ts';
 import { allTrailEntries, trailHandlerOf, trailReader } from '../support/trail.ts';
 
 const clerk: ChangedBy = {
@@ -193,5 +195,41 @@ describe('the trail from the stream', () => {
     expect(entries.length).toBeGreaterThan(16);
     for (const partition of partitions) expect(partition).toMatch(/^AUDIT#\d{4}-\d{2}#\d{2}$/);
     expect(partitions.size).toBeGreaterThan(4);
+  });
+});
+
+describe('who and why on every audited item', () => {
+  it('is carried by every subject, listing, import record and enterprise count an import writes', async () => {
+    // Prepare
+    const own = await createTestTable('trail-import');
+    const harness = createImportHarness(own);
+    const court = harness.drop('court', '法院名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(30)]));
+    const counts = harness.drop(
+      'enterprise-counts',
+      '2026-10法人企业数.csv',
+      utf8Csv([
+        ['所属区县', '法人企业数', '月份'],
+        ['长安区', '51234', '2026-10'],
+      ]),
+    );
+    // Act
+    await harness.notify(court);
+    await harness.notify(counts);
+    // Assess
+    const audited = (await scanTable(harness.deps.store)).filter((item) =>
+      (AUDITED_TYPES as readonly string[]).includes(String(item.type)),
+    );
+    const types = new Set(audited.map((item) => item.type));
+    expect([...types].sort()).toEqual(['enterprise-count', 'import', 'listing', 'subject']);
+    const missing = audited
+      .filter((item) => item.changedBy === undefined)
+      .map((item) => `${item.PK} ${item.SK}`);
+    expect(missing).toEqual([]);
+    for (const item of audited.filter((entry) => entry.type === 'listing'))
+      expect(item.changedBy).toEqual({
+        principal: 'drop-folder',
+        role: 'system',
+        cause: { kind: 'import', id: dropImportId(court) },
+      });
   });
 });
