@@ -16,8 +16,10 @@ import {
   type SubjectFacts,
 } from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
+import { listingSortKey, type StoredListing } from '#domain/subject-writes.ts';
 import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
 import { counterActions } from '#storage/counter-store.ts';
+import { enterpriseCountPut } from '#storage/enterprise-count-store.ts';
 import { isTransactionRace, raceOnExtra } from '#storage/errors.ts';
 import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
@@ -157,26 +159,7 @@ function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCou
 }
 
 function countItems(deps: StoreDeps, actor: Actor, rows: readonly ReadyRow[], at: string): TransactItems {
-  return rows.flatMap((row) =>
-    row.kind === 'count'
-      ? [
-          {
-            Put: {
-              TableName: deps.tableName,
-              Item: {
-                ...keys.enterpriseCount(row.month, row.district),
-                type: ITEM_TYPES.enterpriseCount,
-                month: row.month,
-                district: row.district,
-                enterprises: row.enterprises,
-                updatedAt: at,
-                changedBy: actor,
-              },
-            },
-          },
-        ]
-      : [],
-  );
+  return rows.flatMap((row) => (row.kind === 'count' ? [enterpriseCountPut(deps, row, actor, at)] : []));
 }
 
 /** A group read and planned, ready to commit: {@link prepareGroup} then {@link commitGroup}. */
@@ -215,6 +198,85 @@ function rowsBySubject(rows: readonly ReadyRow[]): Map<string, ReadyRow[]> {
   return bySubject;
 }
 
+/** What a group read: subjects by USCC, and each subject's listings by sort key. */
+interface GroupState {
+  readonly subjects: ReadonlyMap<string, Subject>;
+  readonly listings: ReadonlyMap<string, ReadonlyMap<string, StoredListing>>;
+  /** Subjects that were stored (read, and found). */
+  readonly found: ReadonlySet<string>;
+}
+
+/** Reads consistently the subjects named and the listings the rows carry for them. */
+async function readGroupState(
+  deps: StoreDeps,
+  rows: readonly ReadyRow[],
+  toRead: readonly string[],
+): Promise<GroupState> {
+  const readSet = new Set(toRead);
+  const refs = rows.flatMap((row) =>
+    row.kind === 'listing' && readSet.has(row.subject.uscc)
+      ? [keys.listing(row.subject.uscc, row.listing.listType, row.listing.key)]
+      : [],
+  );
+  const stored =
+    toRead.length === 0
+      ? []
+      : await batchGetAll(
+          deps.client,
+          deps.tableName,
+          [...toRead.map((uscc) => keys.subject(uscc)), ...refs],
+          { ConsistentRead: true },
+        );
+  const subjects = new Map<string, Subject>();
+  const listings = new Map<string, Map<string, StoredListing>>();
+  for (const item of stored) {
+    const uscc = String(item.uscc);
+    if (item.type === ITEM_TYPES.subject) subjects.set(uscc, item as unknown as Subject);
+    else if (item.type === ITEM_TYPES.listing) {
+      const perSubject = listings.get(uscc) ?? new Map();
+      perSubject.set(listingSortKey(item as unknown as Listing), item as unknown as StoredListing);
+      listings.set(uscc, perSubject);
+    }
+  }
+  return { subjects, listings, found: new Set(stored.map((item) => String(item.uscc))) };
+}
+
+/** The writes of every subject of a group, with what they come to for the counts and for triage. */
+function planGroupSubjects(
+  deps: StoreDeps,
+  actor: Actor,
+  bySubject: ReadonlyMap<string, ReadyRow[]>,
+  state: GroupState,
+  tally: ImportCounts,
+) {
+  const actions: TransactItems = [];
+  const counters = [];
+  const flows = [];
+  const changed: ListingRef[] = [];
+  const subjectsChanged: string[] = [];
+  const moved: Subject[] = [];
+  for (const [uscc, subjectRows] of bySubject) {
+    const before = state.subjects.get(uscc);
+    const writes = planSubjectWrites(
+      deps,
+      actor,
+      before,
+      state.listings.get(uscc) ?? new Map(),
+      subjectChanges(subjectRows, tally),
+    );
+    if (writes === undefined) continue;
+    if (before === undefined) tally.subjectsNew += 1;
+    actions.push(...writes.actions);
+    counters.push(...writes.counters);
+    flows.push(...writes.flows);
+    for (const listing of writes.listings)
+      changed.push({ uscc, listType: listing.listType, key: listing.key });
+    if (writes.listings.length === 0) subjectsChanged.push(uscc);
+    if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
+  }
+  return { actions: [...actions, ...counterActions(deps, counters, flows)], changed, subjectsChanged, moved };
+}
+
 /**
  * Reads what one group touches and plans its transaction, writing nothing. `rowCounts` are the counts
  * already known for the group's rows (rows, rejected, persons skipped…); the outcomes of the writes are
@@ -230,91 +292,33 @@ export async function prepareGroup(
 ): Promise<PreparedGroup> {
   const bySubject = rowsBySubject(rows);
   const at = deps.clock.now().toISOString();
-
-  const refs: ListingRef[] = [];
-  for (const row of rows) {
-    if (row.kind === 'listing')
-      refs.push({ uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key });
-  }
   // Optimistic: a group of listing rows only may assume that subjects this import has not written yet
   // are new (the common case of a first push) and read only the others; the transaction's not-exists
   // conditions check the assumption, and a failed check plans the group again from full reads.
   const known = options.written ?? new Set<string>();
   const optimistic = options.optimistic === true && rows.every((row) => row.kind === 'listing');
   const toRead = optimistic ? [...bySubject.keys()].filter((uscc) => known.has(uscc)) : [...bySubject.keys()];
-  const readSet = new Set(toRead);
-  const stored =
-    toRead.length === 0
-      ? []
-      : await batchGetAll(
-          deps.client,
-          deps.tableName,
-          [
-            ...toRead.map((uscc) => keys.subject(uscc)),
-            ...refs
-              .filter((ref) => readSet.has(ref.uscc))
-              .map((ref) => keys.listing(ref.uscc, ref.listType, ref.key)),
-          ],
-          { ConsistentRead: true },
-        );
-  const subjects = new Map<string, Subject>();
-  const listings = new Map<string, Map<string, Listing & { version?: number }>>();
-  for (const item of stored) {
-    const uscc = String(item.uscc);
-    if (item.type === ITEM_TYPES.subject) subjects.set(uscc, item as unknown as Subject);
-    else if (item.type === ITEM_TYPES.listing) {
-      const perSubject = listings.get(uscc) ?? new Map();
-      perSubject.set(
-        `${String(item.listType)}#${String(item.key)}`,
-        item as unknown as Listing & { version?: number },
-      );
-      listings.set(uscc, perSubject);
-    }
-  }
+  const state = await readGroupState(deps, rows, toRead);
 
   const tally = emptyCounts();
   addCounts(tally, rowCounts);
-  const actions: TransactItems = [];
-  const counters = [];
-  const flows = [];
-  const changed: ListingRef[] = [];
-  const subjectsChanged: string[] = [];
-  const moved: Subject[] = [];
-  for (const [uscc, subjectRows] of bySubject) {
-    const before = subjects.get(uscc);
-    const writes = planSubjectWrites(
-      deps,
-      actor,
-      before,
-      listings.get(uscc) ?? new Map(),
-      subjectChanges(subjectRows, tally),
-    );
-    if (writes === undefined) continue;
-    if (before === undefined) tally.subjectsNew += 1;
-    actions.push(...writes.actions);
-    counters.push(...writes.counters);
-    flows.push(...writes.flows);
-    for (const listing of writes.listings)
-      changed.push({ uscc, listType: listing.listType, key: listing.key });
-    if (writes.listings.length === 0) subjectsChanged.push(uscc);
-    if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
-  }
-  actions.push(...counterActions(deps, counters, flows), ...countItems(deps, actor, rows, at));
+  const planned = planGroupSubjects(deps, actor, bySubject, state, tally);
+  const actions = [...planned.actions, ...countItems(deps, actor, rows, at)];
   tally.enterpriseCounts += rows.filter((row) => row.kind === 'count').length;
   tally.itemsWritten += actions.length + 1;
   actions.push(chunkUpdate(deps, position, tally));
-  const foundExisting = stored.some((item) => !known.has(String(item.uscc)));
+  const foundExisting = [...state.found].some((uscc) => !known.has(uscc));
   return {
     position,
     rows,
     rowCounts,
     bySubject,
     actions,
-    moved,
+    moved: planned.moved,
     at,
     optimistic,
     known,
-    result: { counts: tally, changed, subjects: subjectsChanged, foundExisting },
+    result: { counts: tally, changed: planned.changed, subjects: planned.subjectsChanged, foundExisting },
   };
 }
 

@@ -7,12 +7,18 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Planner } from '#domain/changes.ts';
-import { subjectDeltas } from '#domain/counting.ts';
-import { isCountingStatus, type Listing, type ListType, type Subject } from '#domain/model.ts';
+import type { CounterDelta, FlowDelta } from '#domain/counting.ts';
+import type { Listing, Subject } from '#domain/model.ts';
+import {
+  type ListingRef,
+  listingSortKey,
+  planSubjectChanges,
+  type StoredListing,
+  type SubjectChange,
+} from '#domain/subject-writes.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { counterActions } from './counter-store.ts';
@@ -39,11 +45,7 @@ export interface StoreDeps {
   readonly counterShards?: number;
 }
 
-export interface ListingRef {
-  readonly uscc: string;
-  readonly listType: ListType;
-  readonly key: string;
-}
+export type { ListingRef, SubjectChange };
 
 export class ConcurrentChangeError extends Error {
   constructor(uscc: string) {
@@ -124,19 +126,7 @@ export type ChangeOutcome =
   | { readonly changed: false; readonly subject?: Subject; readonly listing?: Listing }
   | { readonly changed: true; readonly subject: Subject; readonly listing?: Listing };
 
-/** One change of a subject: a planner, and the listing it reads, if any. */
-export interface SubjectChange {
-  readonly ref?: ListingRef;
-  readonly planner: Planner;
-}
-
-type StoredListing = Listing & { version?: number };
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-type Delta = { district: string; attribute: string; delta: number };
-
-function listingSortKey(ref: { listType: string; key: string }): string {
-  return `${ref.listType}#${ref.key}`;
-}
 
 /** What a subject's changes come to: the items to write and the counter and flow deltas they move. */
 export interface SubjectWrites {
@@ -144,13 +134,34 @@ export interface SubjectWrites {
   readonly listings: readonly Listing[];
   /** The subject's and its listings' puts, conditioned on the versions read, each carrying who and why. */
   readonly actions: TransactItems;
-  readonly counters: readonly Delta[];
-  readonly flows: readonly Delta[];
+  readonly counters: readonly CounterDelta[];
+  readonly flows: readonly FlowDelta[];
+}
+
+/** A put that holds only if the item is still at the version read (absent when `versionRead` is undefined). */
+function conditionedPut(
+  deps: StoreDeps,
+  item: Record<string, unknown>,
+  versionRead: number | undefined,
+): TransactItems[number] {
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: item,
+      ...(versionRead === undefined
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : {
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': versionRead },
+          }),
+    },
+  };
 }
 
 /**
- * Applies the changes in order, in memory, to what was read, and returns the writes conditioned on the
- * versions read, with the counter and flow deltas; undefined when nothing changes.
+ * Applies the changes in order, in memory, to what was read ({@link planSubjectChanges}), and returns
+ * the writes conditioned on the versions read, with the counter and flow deltas; undefined when nothing
+ * changes.
  */
 export function planSubjectWrites(
   deps: StoreDeps,
@@ -159,90 +170,14 @@ export function planSubjectWrites(
   storedListings: ReadonlyMap<string, StoredListing>,
   changes: readonly SubjectChange[],
 ): SubjectWrites | undefined {
-  const now = deps.clock.now();
-  const at = now.toISOString();
-  let current: Subject | undefined = before;
-  const listings = new Map<string, StoredListing>(storedListings);
-  const touched = new Set<string>();
-  let exitReason: string | undefined;
-  let changed = false;
-
-  for (const change of changes) {
-    const sortKey = change.ref === undefined ? undefined : listingSortKey(change.ref);
-    const listing = sortKey === undefined ? undefined : listings.get(sortKey);
-    const plan = change.planner({ subject: current, listing });
-    if (plan === undefined) continue;
-    changed = true;
-    let delta = 0;
-    if (plan.listing !== undefined && sortKey !== undefined) {
-      const countingBefore = listing !== undefined && isCountingStatus(listing.status) ? 1 : 0;
-      const countingAfter = isCountingStatus(plan.listing.status) ? 1 : 0;
-      delta = countingAfter - countingBefore;
-      const next: StoredListing = {
-        ...plan.listing,
-        createdAt: listing?.createdAt ?? at,
-        updatedAt: at,
-        ...(listing?.version === undefined ? {} : { version: listing.version }),
-      };
-      listings.set(sortKey, next);
-      touched.add(sortKey);
-    }
-    const activeListings = (current?.activeListings ?? 0) + delta;
-    const activeByListType = { ...(current?.activeByListType ?? {}) };
-    if (delta !== 0 && plan.listing !== undefined) {
-      activeByListType[plan.listing.listType] = (activeByListType[plan.listing.listType] ?? 0) + delta;
-    }
-    if (activeListings < 0)
-      throw new Error(`subject ${plan.subject.uscc} would have a negative listing count`);
-    current = {
-      ...plan.subject,
-      activeListings,
-      activeByListType,
-      version: before?.version ?? 0,
-      createdAt: before?.createdAt ?? at,
-      updatedAt: at,
-    };
-    if (plan.exitReason !== undefined) exitReason = plan.exitReason;
+  const planned = planSubjectChanges(before, storedListings, changes, deps.clock.now());
+  if (planned === undefined) return undefined;
+  const { subject, counters, flows } = planned;
+  const actions: TransactItems = [conditionedPut(deps, subjectItem(subject, actor), before?.version)];
+  for (const { listing, versionRead } of planned.listings) {
+    actions.push(conditionedPut(deps, listingItem(listing, (versionRead ?? 0) + 1, actor), versionRead));
   }
-  if (!changed || current === undefined) return undefined;
-
-  const subject: Subject = { ...current, version: (before?.version ?? 0) + 1 };
-  const actions: TransactItems = [
-    {
-      Put: {
-        TableName: deps.tableName,
-        Item: subjectItem(subject, actor),
-        ...(before === undefined
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': before.version },
-            }),
-      },
-    },
-  ];
-  const written: Listing[] = [];
-  for (const sortKey of touched) {
-    const next = listings.get(sortKey) as StoredListing;
-    const original = storedListings.get(sortKey);
-    const { version: _version, ...listing } = next;
-    written.push(listing);
-    actions.push({
-      Put: {
-        TableName: deps.tableName,
-        Item: listingItem(listing, (original?.version ?? 0) + 1, actor),
-        ...(original === undefined
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: { ':version': original.version ?? 0 },
-            }),
-      },
-    });
-  }
-
-  const { counters, flows } = subjectDeltas(subject.uscc, before, subject, exitReason);
-  return { subject, listings: written, actions, counters, flows };
+  return { subject, listings: planned.listings.map(({ listing }) => listing), actions, counters, flows };
 }
 
 /** Reads a subject and some of its listings consistently. */
