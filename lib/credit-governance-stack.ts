@@ -19,12 +19,13 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { acknowledgeByPath } from './acknowledge.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
-import { DROP_PREFIX, DropFolder } from './constructs/drop-folder.ts';
+import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
 import { UserDirectory } from './constructs/user-directory.ts';
 

@@ -13,6 +13,7 @@ import { createReadStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { IMPORT_ID_PATTERN } from '#shared/drop-folder.ts';
 import { objectCreatedEvent } from './s3-event.ts';
 
 export interface DropWatcherOptions {
@@ -45,7 +46,7 @@ interface Refusal {
 }
 
 /** The folder an API upload puts its file in: `incoming/<source>/<importId>/<file>`, a UUID. */
-const UPLOAD_FOLDER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UPLOAD_FOLDER = IMPORT_ID_PATTERN;
 const REPORT_SUFFIX = '.错误报告.txt';
 
 /** Creates a watcher over `dropDir/incoming/<source>/**`. */

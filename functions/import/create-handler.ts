@@ -7,6 +7,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { importMessageSchema } from '#shared/drop-folder.ts';
 import { decodeS3Key } from '#shared/object-store.ts';
 import { type ImportDeps, importObject, processChunk, releaseImport } from './worker.ts';
 
@@ -22,15 +23,11 @@ const s3Notification = z.object({
   ),
 });
 const s3TestEvent = z.object({ Event: z.literal('s3:TestEvent') });
-const ownMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('import-chunk'), importId: z.string(), chunk: z.number().int().nonnegative() }),
-  z.object({ kind: z.literal('import-release'), importId: z.string() }),
-]);
 
 /** Handles one message body; throws when it should be retried. */
 export async function handleMessage(deps: ImportDeps, body: string): Promise<void> {
   const parsed: unknown = JSON.parse(body);
-  const own = ownMessage.safeParse(parsed);
+  const own = importMessageSchema.safeParse(parsed);
   if (own.success) {
     if (own.data.kind === 'import-chunk') await processChunk(deps, own.data.importId, own.data.chunk);
     else await releaseImport(deps, own.data.importId);

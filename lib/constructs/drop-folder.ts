@@ -10,14 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** Key prefixes of the drop-folder bucket; the import worker and the local runtime use the same layout. */
-export const DROP_PREFIX = {
-  incoming: 'incoming/',
-  processed: 'processed/',
-  rejected: 'rejected/',
-  reports: 'reports/',
-} as const;
+import { DROP_PREFIX } from '#shared/drop-folder.ts';
 
 /** Receives before a message goes to the dead-letter queue. */
 export const IMPORT_MAX_RECEIVE_COUNT = 5;

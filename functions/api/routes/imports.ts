@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
 import { requestActor } from '#shared/changed-by.ts';
 import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
+import { importMessageBody, incomingKey } from '#shared/drop-folder.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
 import { defineRoute, type RawResponse } from '#shared/http/route.ts';
@@ -161,7 +162,7 @@ export const createImportRoute = defineRoute<
       }
       importId = claimed.value.importId;
     }
-    const key = `incoming/${body.source}/${importId}/${body.fileName}`;
+    const key = incomingKey({ source: body.source, importId, fileName: body.fileName });
     await createImport(deps.store, {
       importId,
       source: body.source,
@@ -318,7 +319,7 @@ export const releaseImportRoute = defineRoute<ApiDeps, { importId: string }, unk
     if (!released)
       throw new ConflictError('not-held', `导入批次 ${record.importId} 已不再待确认（held），可能已被放行`);
     try {
-      await queue.send(JSON.stringify({ kind: 'import-release', importId: record.importId }));
+      await queue.send(importMessageBody({ kind: 'import-release', importId: record.importId }));
     } catch (error) {
       // not sent: hold it again, so the city can release it again
       await updateImport(deps.store, record.importId, actor, { status: 'held' }, ['running']);
