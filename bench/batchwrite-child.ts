@@ -1,8 +1,9 @@
 /**
- * The baseline the import budget is measured against: raw BatchWriteItem, 25 items a request, one
- * request after the other as the import's single worker writes, of subject-like items (about a dozen
- * strings, a distinct partition each). Runs in its own process, like the import:
- * `--endpoint <url> --table <name> --items <n>`. Prints one line of JSON on stdout at its end.
+ * The baseline the import budget is measured against: raw BatchWriteItem, 25 items a request, of
+ * subject-like items (about a dozen strings, a distinct partition each), by `--writers` writers (default
+ * 1), each sending one request after the other as the import's single worker writes. Runs in its own
+ * process, like the import: `--endpoint <url> --table <name> --items <n> [--writers <w>]`. Prints one
+ * line of JSON on stdout at its end.
  */
 import { parseArgs } from 'node:util';
 import { DISTRICTS } from '#domain/district.ts';
@@ -13,6 +14,7 @@ import { benchUscc } from './push-file.ts';
 
 export interface BatchWriteChildResult {
   readonly items: number;
+  readonly writers: number;
   readonly seconds: number;
   readonly maxRssKb: number;
 }
@@ -25,14 +27,23 @@ const { values } = parseArgs({
     endpoint: { type: 'string' },
     table: { type: 'string' },
     items: { type: 'string' },
+    writers: { type: 'string', default: '1' },
     'no-index-keys': { type: 'boolean', default: false },
   },
 });
 const withIndexKeys = !values['no-index-keys'];
 const { endpoint, table } = values;
 const total = Number(values.items);
-if (endpoint === undefined || table === undefined || !Number.isInteger(total) || total < 0) {
-  throw new Error('usage: batchwrite-child.ts --endpoint <url> --table <name> --items <n>');
+const writers = Number(values.writers);
+if (
+  endpoint === undefined ||
+  table === undefined ||
+  !Number.isInteger(total) ||
+  total < 0 ||
+  !Number.isInteger(writers) ||
+  writers < 1
+) {
+  throw new Error('usage: batchwrite-child.ts --endpoint <url> --table <name> --items <n> [--writers <w>]');
 }
 
 /** Shaped like a subject with its listing's facts: keys, type, names, codes, dates. */
@@ -61,17 +72,28 @@ function subjectLikeItem(index: number, at: string): Record<string, unknown> {
   };
 }
 
+const tableName = table;
 const client = createDocumentClient({ endpoint });
 const at = new Date().toISOString();
-const started = performance.now();
-for (let from = 0; from < total; from += SLICE) {
-  const requests = [];
-  for (let index = from; index < Math.min(total, from + SLICE); index++)
-    requests.push({ PutRequest: { Item: subjectLikeItem(index, at) } });
-  await batchWriteAll(client, table, requests);
+/** One writer: slices `writer`, `writer + writers`, … one request after the other. */
+async function write(writer: number): Promise<void> {
+  for (let from = writer * SLICE; from < total; from += writers * SLICE) {
+    const requests = [];
+    for (let index = from; index < Math.min(total, from + SLICE); index++)
+      requests.push({ PutRequest: { Item: subjectLikeItem(index, at) } });
+    await batchWriteAll(client, tableName, requests);
+  }
 }
+
+const started = performance.now();
+await Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
 const seconds = (performance.now() - started) / 1000;
 client.destroy();
 
-const result: BatchWriteChildResult = { items: total, seconds, maxRssKb: process.resourceUsage().maxRSS };
+const result: BatchWriteChildResult = {
+  items: total,
+  writers,
+  seconds,
+  maxRssKb: process.resourceUsage().maxRSS,
+};
 process.stdout.write(`${JSON.stringify(result)}\n`);

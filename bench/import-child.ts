@@ -22,6 +22,10 @@ import { emptyProfile, type ImportProfile, profiledClient, profiledDropStore } f
 export interface ImportChildResult {
   readonly importId: string;
   readonly seconds: number;
+  /** Epoch milliseconds when the import's message was handed to the worker. */
+  readonly startedAt: number;
+  /** The receipt's `finishedAt` (status `succeeded`), epoch milliseconds. */
+  readonly finishedAt: number;
   readonly maxRssKb: number;
   readonly memory: MemoryPeaks;
   readonly counts: ImportCounts;
@@ -69,6 +73,7 @@ const body = JSON.stringify({
 
 const sampler = sampleMemory(origin);
 const started = performance.now();
+const startedAt = Date.now();
 await handleMessage(deps, body);
 const seconds = (performance.now() - started) / 1000;
 const memory = sampler.stop();
@@ -88,6 +93,8 @@ client.destroy();
 const result: ImportChildResult = {
   importId: record.importId,
   seconds,
+  startedAt,
+  finishedAt: Date.parse(record.finishedAt ?? new Date().toISOString()),
   maxRssKb: process.resourceUsage().maxRSS,
   memory,
   counts: record.counts,

@@ -1,15 +1,18 @@
 /**
  * The import budget of README.md (Benchmark), measured: a push file of `--rows` rows (default 100 000)
- * imported by the real worker against an in-memory DynamoDB Local, compared with raw BatchWriteItem of
- * as many items on the same DynamoDB in the same run, with the worker's peak RSS. Prints `name value`
- * lines on stdout and writes them to `.bench/results.json`; exits non-zero only when something failed,
- * never for a figure over budget.
+ * imported by the real worker against an in-memory DynamoDB Local while the trail function reads the
+ * table's stream in a process of its own; the import's time runs until its trail has caught up, and
+ * its items include the trail's. Compared with raw BatchWriteItem of as many items on the same DynamoDB
+ * in the same run, by one writer and by {@link PARALLEL_WRITERS}, with the worker's peak RSS. Prints
+ * `name value` lines on stdout and writes them to `.bench/results.json`; exits non-zero only when
+ * something failed, never for a figure over budget.
  *
  *   npm run bench -- --rows 2000
  *
  * Options: `--keep` keeps the temporary drop folder; `--districts blocks` writes the file sorted by
  * district instead of cycling through the districts row by row (the default); `--cpu-prof` writes a
- * CPU profile of the import process to `.bench/`.
+ * CPU profile of the import process to `.bench/`; `--conflicts` measures counter conflicts of parallel
+ * chunk workers instead (`bench/conflicts.ts`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,17 +20,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
-import { runChild } from './child.ts';
+import { bundleBenchChild } from './bundle.ts';
+import { runChild, startChild } from './child.ts';
+import { runConflicts } from './conflicts.ts';
 import type { ImportChildResult } from './import-child.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
-import { describeImport, figures, round } from './report.ts';
+import { describeImport, figures, type Measured, round } from './report.ts';
+import type { TrailChildResult } from './trail-child.ts';
 
 const WARM_UP_ITEMS = 2_500;
-const TABLES = { warmUp: 'bench-warm-up', import: 'bench-import', batchWrite: 'bench-batchwrite' };
+/** Writers of the parallel baseline: as many as the import's parallel chunks in the cloud. */
+const PARALLEL_WRITERS = 8;
+const TABLES = {
+  warmUp: 'bench-warm-up',
+  import: 'bench-import',
+  batchWrite: 'bench-batchwrite',
+  batchWriteParallel: 'bench-batchwrite-parallel',
+};
 const FILE_NAME = '石家庄市严重失信主体名单2026年11月.csv';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -36,19 +48,21 @@ const progress = (message: string) => process.stderr.write(`[bench] ${message}\n
 function readOptions() {
   const { values } = parseArgs({
     options: {
-      rows: { type: 'string', default: '100000' },
+      rows: { type: 'string' },
       keep: { type: 'boolean', default: false },
       districts: { type: 'string', default: 'cycle' },
       'cpu-prof': { type: 'boolean', default: false },
+      conflicts: { type: 'boolean', default: false },
     },
   });
-  const rows = Number(values.rows);
+  // the conflicts mode runs the import twice, and needs fewer rows to show what it shows
+  const rows = Number(values.rows ?? (values.conflicts ? '16000' : '100000'));
   if (!Number.isInteger(rows) || rows < 1)
     throw new Error(`--rows wants a positive integer, got ${values.rows}`);
   const districts = DISTRICT_ORDERS.find((order) => order === values.districts);
   if (districts === undefined)
     throw new Error(`--districts wants ${DISTRICT_ORDERS.join(' or ')}, got ${values.districts}`);
-  return { rows, keep: values.keep, districts, cpuProf: values['cpu-prof'] };
+  return { rows, keep: values.keep, districts, cpuProf: values['cpu-prof'], conflicts: values.conflicts };
 }
 
 /**
@@ -73,8 +87,11 @@ function describeVersion(version: { commit: string; dirty: boolean }): string {
 
 type Options = ReturnType<typeof readOptions>;
 
-/** The import, then the baseline of as many items, each in a process of its own, on one DynamoDB. */
-async function measure(endpoint: string, dropRoot: string, key: string, options: Options) {
+/**
+ * The import with its trail, then the baselines of as many items, each in a process of its own, on one
+ * DynamoDB; every table has the one definition (stream on), so each write pays the same.
+ */
+async function measure(endpoint: string, dropRoot: string, key: string, options: Options): Promise<Measured> {
   for (const table of Object.values(TABLES)) await ensureTable(endpoint, table);
   progress(`warming DynamoDB Local up with ${WARM_UP_ITEMS} items`);
   await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
@@ -82,7 +99,11 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
   ]);
 
   progress('bundling the import child with esbuild, as the Lambda is bundled');
-  const bundle = await bundleImportChild();
+  const bundle = await bundleBenchChild(projectRoot, 'import-child');
+  progress("starting the trail function on the import table's stream (child process)");
+  const trailChild = startChild<TrailChildResult>(projectRoot, 'bench/trail-child.ts', [
+    ...['--endpoint', endpoint, '--table', TABLES.import],
+  ]);
   progress('importing through the worker (child process, plain Node on the bundle)');
   const imported = await runChild<ImportChildResult>(
     projectRoot,
@@ -94,45 +115,35 @@ async function measure(endpoint: string, dropRoot: string, key: string, options:
       ...IMPORT_WORKER_NODE_OPTIONS,
     ],
   );
+  trailChild.send('import ended');
+  const trail = await trailChild.result;
   progress(
-    `import ${imported.importId}: ${imported.seconds.toFixed(2)} s; counts ${JSON.stringify(imported.counts)}`,
+    `import ${imported.importId}: ${imported.seconds.toFixed(2)} s to its receipt; counts ${JSON.stringify(imported.counts)}`,
+  );
+  progress(
+    `trail: ${trail.entries} entries from ${trail.records} records in ${trail.batches} batches, ${(trail.handlerMs / 1000).toFixed(2)} s in the handler; caught up ${((trail.lastWriteAt - imported.finishedAt) / 1000).toFixed(2)} s after the receipt`,
   );
   for (const line of describeImport(imported)) progress(`  ${line}`);
 
-  const items = String(imported.counts.itemsWritten);
-  progress(`BatchWriteItem baseline: ${items} items (child process)`);
+  const items = String(imported.counts.itemsWritten + trail.entries);
+  progress(`BatchWriteItem baseline: ${items} items, one writer (child process)`);
   const baseline = await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
     ...['--endpoint', endpoint, '--table', TABLES.batchWrite, '--items', items],
   ]);
-  return { imported, baseline };
-}
-
-/**
- * The import child bundled like the import Lambda (esbuild, ESM, minified, the AWS SDK inside), so its
- * memory is the deployed code's and not that of a TypeScript loader.
- */
-async function bundleImportChild(): Promise<string> {
-  const outfile = join(projectRoot, '.bench', 'import-child.mjs');
-  await build({
-    entryPoints: [join(projectRoot, 'bench', 'import-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    // the profile reports SDK commands by their class names
-    keepNames: true,
-    outfile,
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
-  return outfile;
+  progress(`BatchWriteItem baseline: ${items} items, ${PARALLEL_WRITERS} writers (child process)`);
+  const parallel = await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
+    ...['--endpoint', endpoint, '--table', TABLES.batchWriteParallel, '--items', items],
+    ...['--writers', String(PARALLEL_WRITERS)],
+  ]);
+  return { imported, trail, baseline, parallel };
 }
 
 async function main(): Promise<void> {
   const options = readOptions();
+  if (options.conflicts) {
+    await runConflicts(projectRoot, options, progress);
+    return;
+  }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
   let dynamo: DynamoLocal | undefined;
   const stop = async () => {
@@ -155,9 +166,10 @@ async function main(): Promise<void> {
     );
     progress('starting DynamoDB Local (in memory)');
     dynamo = await startDynamoLocal();
-    const { imported, baseline } = await measure(dynamo.endpoint, dropRoot, key, options);
+    const measured = await measure(dynamo.endpoint, dropRoot, key, options);
+    const { imported, trail, baseline, parallel } = measured;
 
-    const results = figures(imported, baseline);
+    const results = figures(measured);
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
       progress(`warning: the code changed during the run (now ${describeVersion(versionAtEnd)})`);
@@ -170,7 +182,9 @@ async function main(): Promise<void> {
       counts: imported.counts,
       profile: imported.profile,
       memory: imported.memory,
+      trail,
       batchwrite_peak_rss_mb: round(baseline.maxRssKb / 1024, 1),
+      batchwrite_parallel_peak_rss_mb: round(parallel.maxRssKb / 1024, 1),
     };
     await mkdir(join(projectRoot, '.bench'), { recursive: true });
     await writeFile(

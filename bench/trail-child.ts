@@ -1,0 +1,75 @@
+/**
+ * The trail function beside the import, as the cloud runs it: a process of its own reading the table's
+ * stream (DynamoDB Local's Streams API, through the local runtime's stream reader) and calling the real
+ * trail handler, polling while the import runs. `--endpoint <url> --table <name>`; a line on stdin tells
+ * it the import has ended: it reads the stream to its end, stops, and prints one line of JSON
+ * ({@link TrailChildResult}) on stdout.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { AUDITED_TYPES } from '#domain/trail.ts';
+import { silentLogger } from '#shared/logger.ts';
+import { createDocumentClient } from '#storage/client.ts';
+import { createTrailHandler, entryOfRecord } from '../functions/trail/create-handler.ts';
+import { createStreamConsumer } from '../local/stream-reader.ts';
+
+export interface TrailChildResult {
+  /** Trail entries written (items of type `audit`). */
+  readonly entries: number;
+  /** Stream records handed to the handler (after the mapping's filter). */
+  readonly records: number;
+  readonly batches: number;
+  /** Time in the handler, milliseconds. */
+  readonly handlerMs: number;
+  /** Epoch milliseconds when the last write of trail entries returned; 0 when none was written. */
+  readonly lastWriteAt: number;
+  /** Epoch milliseconds when the stream was found read to its end after the import ended. */
+  readonly drainedAt: number;
+  readonly maxRssKb: number;
+}
+
+const { values } = parseArgs({
+  options: { endpoint: { type: 'string' }, table: { type: 'string' } },
+});
+const { endpoint, table } = values;
+if (endpoint === undefined || table === undefined) {
+  throw new Error('usage: trail-child.ts --endpoint <url> --table <name>');
+}
+
+const client = createDocumentClient({ endpoint });
+const handler = createTrailHandler({ store: { client, tableName: table }, log: silentLogger });
+const tally = { entries: 0, records: 0, batches: 0, handlerMs: 0, lastWriteAt: 0 };
+
+const consumer = createStreamConsumer({
+  endpoint,
+  tableName: table,
+  name: 'trail',
+  types: AUDITED_TYPES,
+  async handler(event) {
+    const started = performance.now();
+    const response = await handler(event);
+    tally.handlerMs += performance.now() - started;
+    tally.batches++;
+    tally.records += event.Records.length;
+    if (response.batchItemFailures.length === 0) {
+      const written = event.Records.filter((record) => entryOfRecord(record) !== undefined).length;
+      tally.entries += written;
+      if (written > 0) tally.lastWriteAt = Date.now();
+    }
+    return response;
+  },
+  log: (line) => process.stderr.write(`[trail] ${line}\n`),
+});
+consumer.start();
+
+// the bench's word that the import has ended
+const lines = createInterface({ input: process.stdin });
+await new Promise<void>((resolve) => lines.once('line', () => resolve()));
+lines.close();
+await consumer.drain();
+const drainedAt = Date.now();
+await consumer.stop();
+client.destroy();
+
+const result: TrailChildResult = { ...tally, drainedAt, maxRssKb: process.resourceUsage().maxRSS };
+process.stdout.write(`${JSON.stringify(result)}\n`);
