@@ -1,83 +1,17 @@
 /**
- * What an import tells the office in files: the row errors as the CSV `GET /imports/{id}/errors`
- * serves, and a Chinese receipt. A clerk who only uses the drop folder finds both beside the file in
+ * What an import tells the office in files: a Chinese receipt, and the row errors as the CSV
+ * `GET /imports/{id}/errors` serves (`#shared/row-errors-csv.ts`). A clerk who only uses the drop folder finds both beside the file in
  * `processed/<source>/<importId>/`, so that a partly accepted file does not hide its row errors.
  */
 import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
-import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
 import type { Logger } from '#shared/logger.ts';
 import type { DropStore } from '#shared/object-store.ts';
+import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { getImport, readRowErrors } from './import-store.ts';
 import type { ImportCountName, ImportRecord } from './model.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
-
-/** Problems listed at most; a file with more is fixed and sent again long before anyone reads them all. */
-export const MAX_ERROR_ROWS = 50_000;
-
-const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '提示', skipped: '已跳过' };
-const FIELD_LABELS: Record<string, string> = {
-  uscc: '统一社会信用代码',
-  name: '主体名称',
-  district: '所属区县',
-  listType: '名单类型',
-  department: '认定部门',
-  caseNo: '案号',
-  listedAt: '列入日期',
-  endsAt: '截止日期',
-  performance: '履行情况',
-  registrationStatus: '登记状态',
-  lostContact: '是否失联',
-  bankruptcy: '破产状态',
-  abnormal: '经营异常',
-  enterpriseCount: '法人企业数',
-  month: '月份',
-};
-
-export interface RowErrorsCsv {
-  /** UTF-8 CSV with a BOM, every cell neutralised against formulas. */
-  readonly body: string;
-  /** Problems listed (row problems, and the whole file's for a rejected import). */
-  readonly problems: number;
-}
-
-/**
- * The row errors of an import as CSV, in Chinese: one line per problem (sheet, line, field, kind,
- * message, value), then the whole file's reason when it was rejected.
- */
-export async function rowErrorsCsv(
-  deps: Deps,
-  record: Pick<ImportRecord, 'importId' | 'status' | 'rejectMessage'>,
-): Promise<RowErrorsCsv> {
-  const rows: string[][] = [['工作表', '行号', '字段', '类型', '问题说明', '原值']];
-  let count = 0;
-  for await (const error of readRowErrors(deps, record.importId)) {
-    for (const problem of error.problems) {
-      if (count === MAX_ERROR_ROWS) break;
-      count++;
-      rows.push(
-        [
-          error.sheet,
-          String(error.line),
-          FIELD_LABELS[problem.field] ?? problem.field,
-          SEVERITY_LABELS[problem.severity] ?? problem.severity,
-          problem.message,
-          problem.value ?? '',
-        ].map(neutralizeCell),
-      );
-    }
-    if (count === MAX_ERROR_ROWS) {
-      rows.push(['', '', '', '', `问题过多，仅列出前 ${MAX_ERROR_ROWS} 条，请修正后重新上传`, '']);
-      break;
-    }
-  }
-  if (record.status === 'rejected' && record.rejectMessage !== undefined) {
-    rows.push(['', '', '整个文件', '错误', neutralizeCell(record.rejectMessage), '']);
-    count++;
-  }
-  return { body: withBom(toCsv(rows)), problems: count };
-}
 
 const STATUS_LABELS: Record<string, string> = {
   queued: '排队中',
@@ -190,7 +124,7 @@ export async function writeReceiptFiles(
   record: ImportRecord,
 ): Promise<void> {
   const keys = receiptKeys(record);
-  const errors = await rowErrorsCsv(deps.store, record);
+  const errors = await rowErrorsCsv(readRowErrors(deps.store, record.importId), record);
   const errorsFile = keys.errors.split('/').at(-1) as string;
   if (errors.problems > 0) await deps.drop.put(keys.errors, errors.body, 'text/csv; charset=utf-8');
   await deps.drop.put(

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getImport } from '../../functions/import/import-store.ts';
-import { rowErrorsCsv } from '../../functions/import/receipt-files.ts';
+import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
+import { getImport, readRowErrors } from '../../functions/import/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, courtRows, dropImportId, makeUscc, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
@@ -48,7 +48,8 @@ describe('the receipt files in processed/', () => {
     expect(files.errors).not.toMatch(/,=HYPERLINK/);
     // the same CSV as GET /imports/{id}/errors serves, from the same builder
     expect(files.errors).toBe(
-      (await rowErrorsCsv(harness.deps.store, record ?? { importId, status: 'succeeded' })).body,
+      (await rowErrorsCsv(readRowErrors(harness.deps.store, importId), record ?? { status: 'succeeded' }))
+        .body,
     );
   });
 

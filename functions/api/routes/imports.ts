@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
 import { requestActor } from '#shared/changed-by.ts';
-import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
 import { importMessageBody, incomingKey } from '#shared/drop-folder.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
 import { defineRoute, type RawResponse } from '#shared/http/route.ts';
+import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
 import {
   createImport,
@@ -38,7 +38,6 @@ const UPLOADS: Record<Extract<Role, 'city' | 'department'>, readonly ImportSourc
 };
 
 const UPLOAD_URL_SECONDS = 15 * 60;
-const MAX_ERROR_ROWS = 50_000;
 
 const importIdParam = z.object({ importId: z.uuid() });
 
@@ -224,25 +223,6 @@ export const getImportRoute = defineRoute<ApiDeps, { importId: string }, unknown
   handle: ({ params, scope, deps }) => visibleImport(deps, scope, params.importId),
 });
 
-const SEVERITY_LABELS: Record<string, string> = { error: '错误', warning: '提示', skipped: '已跳过' };
-const FIELD_LABELS: Record<string, string> = {
-  uscc: '统一社会信用代码',
-  name: '主体名称',
-  district: '所属区县',
-  listType: '名单类型',
-  department: '认定部门',
-  caseNo: '案号',
-  listedAt: '列入日期',
-  endsAt: '截止日期',
-  performance: '履行情况',
-  registrationStatus: '登记状态',
-  lostContact: '是否失联',
-  bankruptcy: '破产状态',
-  abnormal: '经营异常',
-  enterpriseCount: '法人企业数',
-  month: '月份',
-};
-
 export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unknown, unknown>({
   method: 'GET',
   path: '/imports/{importId}/errors',
@@ -255,31 +235,7 @@ export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unkn
   errors: [400, 401, 403, 404],
   handle: async ({ params, scope, deps }): Promise<RawResponse> => {
     const record = await visibleImport(deps, scope, params.importId);
-    const rows: string[][] = [['工作表', '行号', '字段', '类型', '问题说明', '原值']];
-    let count = 0;
-    for await (const error of readRowErrors(deps.store, record.importId)) {
-      for (const problem of error.problems) {
-        if (count === MAX_ERROR_ROWS) break;
-        count++;
-        rows.push(
-          [
-            error.sheet,
-            String(error.line),
-            FIELD_LABELS[problem.field] ?? problem.field,
-            SEVERITY_LABELS[problem.severity] ?? problem.severity,
-            problem.message,
-            problem.value ?? '',
-          ].map(neutralizeCell),
-        );
-      }
-      if (count === MAX_ERROR_ROWS) {
-        rows.push(['', '', '', '', `问题过多，仅列出前 ${MAX_ERROR_ROWS} 条，请修正后重新上传`, '']);
-        break;
-      }
-    }
-    if (record.status === 'rejected' && record.rejectMessage !== undefined) {
-      rows.push(['', '', '整个文件', '错误', record.rejectMessage, '']);
-    }
+    const csv = await rowErrorsCsv(readRowErrors(deps.store, record.importId), record);
     return {
       raw: true,
       statusCode: 200,
@@ -290,7 +246,7 @@ export const importErrorsRoute = defineRoute<ApiDeps, { importId: string }, unkn
           asciiErrorReportFileName(record.fileName, `import-${record.importId}`),
         ),
       },
-      body: withBom(toCsv(rows)),
+      body: csv.body,
     };
   },
 });
