@@ -1,6 +1,7 @@
 /** zod schemas of the API's payloads; they validate and they produce /openapi.json. */
 import { z } from 'zod';
 import { LIST_TYPES, LISTING_STATUSES, REGISTRATION_STATUSES, TRIAGE_LISTS } from '#domain/model.ts';
+import { changedBySchema } from '#shared/changed-by.ts';
 
 export const usccParam = z.object({
   uscc: z.string().min(1).max(64).describe('统一社会信用代码 (18 characters); normalised before the check'),
@@ -72,21 +73,6 @@ export const subjectSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Subject' });
-
-export const changedBySchema = z
-  .object({
-    principal: z.string(),
-    role: z.string(),
-    department: z.string().optional(),
-    district: z.string().optional(),
-    cause: z.object({
-      kind: z.enum(['import', 'request', 'exit', 'schedule', 'system']),
-      id: z.string().describe('the import id, request id, exit id or run id'),
-    }),
-    reason: z.string().optional(),
-  })
-  .describe('who made the change and why')
-  .meta({ id: 'ChangedBy' });
 
 export const trailEntrySchema = z
   .object({

@@ -112,6 +112,16 @@ describe('GET /openapi.json', () => {
     expect(document.paths['/subjects']?.get?.responses['501']?.content).toEqual(problem);
   });
 
+  it('describes every field the import receipt carries, who changed it last among them', () => {
+    // Prepare
+    const receipt = document.components.schemas.ImportReceipt as { properties: Record<string, unknown> };
+    // Assess
+    expect(Object.keys(receipt.properties)).toEqual(
+      expect.arrayContaining(['changedBy', 'key', 'chunksDone']),
+    );
+    expect(receipt.properties.changedBy).toEqual({ $ref: '#/components/schemas/ChangedBy' });
+  });
+
   it("lists the routes of every function, the exits function's too (501 while it serves none)", () => {
     // Prepare
     const exitRoutes = ROUTES.filter((route) => route.function === 'exits');

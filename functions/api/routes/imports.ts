@@ -11,6 +11,12 @@ import { importMessageBody, incomingKey } from '#shared/drop-folder.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
 import { defineRoute, type RawResponse } from '#shared/http/route.ts';
+import {
+  IMPORT_SOURCES,
+  type ImportRecord,
+  type ImportSource,
+  importRecordSchema,
+} from '#shared/import-receipt.ts';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
 import {
@@ -20,13 +26,6 @@ import {
   readRowErrors,
   updateImport,
 } from '../../import/import-store.ts';
-import {
-  IMPORT_COUNT_NAMES,
-  IMPORT_SOURCES,
-  IMPORT_STATUSES,
-  type ImportRecord,
-  type ImportSource,
-} from '../../import/model.ts';
 import type { ApiDeps } from '../deps.ts';
 import { asciiErrorReportFileName, attachmentDisposition, errorReportFileName } from '../download-name.ts';
 import { fileNameProblem, MAX_FILE_NAME_LENGTH } from '../file-name.ts';
@@ -40,41 +39,6 @@ const UPLOADS: Record<Extract<Role, 'city' | 'department'>, readonly ImportSourc
 const UPLOAD_URL_SECONDS = 15 * 60;
 
 const importIdParam = z.object({ importId: z.uuid() });
-
-const importRecordSchema = z
-  .object({
-    importId: z.string(),
-    source: z.enum(IMPORT_SOURCES),
-    fileName: z.string(),
-    status: z.enum(IMPORT_STATUSES),
-    createdAt: z.string(),
-    createdBy: z
-      .object({ principal: z.string(), role: z.string(), department: z.string().optional() })
-      .optional(),
-    sha256: z.string().optional(),
-    duplicateOf: z.string().optional(),
-    rejectReason: z.string().optional(),
-    rejectMessage: z.string().optional().describe('why the whole file was refused, in Chinese'),
-    heldMessage: z.string().optional(),
-    counts: z
-      .object(Object.fromEntries(IMPORT_COUNT_NAMES.map((name) => [name, z.number().int()])))
-      .optional(),
-    chunks: z.number().int().optional(),
-    diff: z
-      .object({
-        scope: z.string(),
-        activeBefore: z.number().int(),
-        missing: z.number().int(),
-        share: z.number(),
-        threshold: z.number(),
-      })
-      .optional(),
-    listTypes: z.array(z.string()).optional(),
-    startedAt: z.string().optional(),
-    finishedAt: z.string().optional(),
-    durationMs: z.number().optional(),
-  })
-  .meta({ id: 'ImportReceipt' });
 
 /** The file name as the office named it: one plain CSV or XLSX name the drop folder will pick up. */
 const fileNameSchema = z
