@@ -22,6 +22,7 @@ import { AUDITED_TYPES } from '#domain/trail.ts';
 import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
+import { DEFAULT_COUNTER_SHARDS } from '#storage/counter-store.ts';
 import { acknowledgeByPath } from './acknowledge.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
@@ -90,6 +91,13 @@ export interface CreditGovernanceStackProps extends StackProps {
    */
   readonly alarmEmail?: string;
   /**
+   * Write shards of each district's counters: parallel import chunks update different items, and
+   * readers sum the shards. Raise it (more parallel writers), never lower it: shards above the new
+   * count would no longer be read.
+   * @default DEFAULT_COUNTER_SHARDS (8)
+   */
+  readonly counterShards?: number;
+  /**
    * Other entry files for some jobs (relative to the project root or absolute), e.g. a stub in a
    * test while a handler is still being written.
    * @default JOB_ENTRIES
@@ -148,6 +156,7 @@ export class CreditGovernanceStack extends Stack {
       .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
 
     const common = { logRetention, tracing };
+    const counterShards = props.counterShards ?? DEFAULT_COUNTER_SHARDS;
     const entry = (job: JobName) => props.entries?.[job] ?? JOB_ENTRIES[job];
 
     const classify = new JobFunction(this, 'Classify', {
@@ -156,7 +165,9 @@ export class CreditGovernanceStack extends Stack {
       description: 'Triage of listings by the ordered rules',
       timeout: Duration.minutes(5),
       deadLetterQueue: jobsDeadLetterQueue,
-    }).bindTable(table, 'readWrite');
+    })
+      .bindTable(table, 'readWrite')
+      .bindCounters(counterShards);
 
     const evaluate = new JobFunction(this, 'Evaluate', {
       ...common,
@@ -166,6 +177,7 @@ export class CreditGovernanceStack extends Stack {
       deadLetterQueue: jobsDeadLetterQueue,
     })
       .bindTable(table, 'readWrite')
+      .bindCounters(counterShards)
       .bindBucket(bucket, 'put', `${DROP_PREFIX.reports}*`);
 
     const importWorker = new JobFunction(this, 'Import', {
@@ -176,12 +188,19 @@ export class CreditGovernanceStack extends Stack {
       nodeOptions: IMPORT_WORKER_NODE_OPTIONS,
     })
       .bindTable(table, 'readWrite')
+      .bindCounters(counterShards)
       // Reads incoming/, moves files to processed/ or rejected/ (copy, then delete).
       .bindBucket(bucket, 'readWriteDelete')
       .bindQueueSender(queue, ENV.importQueueUrl)
       .bindInvoke(classify.function, ENV.classifyFunctionName);
     importWorker.function.addEventSource(
-      new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }),
+      new SqsEventSource(queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        // chunks of a large file run in parallel up to this many workers: each transaction also moves
+        // district counters, and more writers than counter shards would meet on the same items
+        maxConcurrency: Math.max(2, counterShards),
+      }),
     );
 
     const api = new JobFunction(this, 'Api', {
@@ -191,6 +210,7 @@ export class CreditGovernanceStack extends Stack {
       timeout: Duration.seconds(29),
     })
       .bindTable(table, 'readWrite')
+      .bindCounters(counterShards)
       // Presigned PUT URLs are signed with the function's credentials: it may only put under incoming/.
       .bindBucket(bucket, 'put', `${DROP_PREFIX.incoming}*`)
       .bindBucket(bucket, 'read', `${DROP_PREFIX.reports}*`)
@@ -204,7 +224,9 @@ export class CreditGovernanceStack extends Stack {
       entry: entry('exits'),
       description: 'HTTP API: exit submissions, reviews, confirmations, report batches',
       timeout: Duration.seconds(29),
-    }).bindTable(table, 'readWrite');
+    })
+      .bindTable(table, 'readWrite')
+      .bindCounters(counterShards);
 
     const trail = this.trailFunction(table, { ...common, entry: entry('trail') }, alarmTopic);
 

@@ -1,10 +1,19 @@
 /** What the API function reads from its environment. */
 import { z } from 'zod';
-import { environmentNames, parseEnvironment, requiredText, requiredUrl } from '#shared/config.ts';
+import {
+  counterShardsOf,
+  environmentNames,
+  optionalPositiveInteger,
+  parseEnvironment,
+  requiredText,
+  requiredUrl,
+} from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 
 const apiEnvironment = z.object({
   [ENV.tableName]: requiredText(),
+  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
+  [ENV.counterShards]: optionalPositiveInteger(),
   /** The drop folder: upload URLs are presigned for it. */
   [ENV.bucketName]: requiredText(),
   /** A released push goes back to the import worker through this queue. */
@@ -16,6 +25,7 @@ const apiEnvironment = z.object({
 
 export interface ApiConfig {
   readonly tableName: string;
+  readonly counterShards?: number;
   readonly bucketName: string;
   readonly importQueueUrl: string;
   readonly classifyFunctionName: string;
@@ -30,6 +40,7 @@ export function readApiConfig(env: Readonly<Record<string, string | undefined>>)
   const values = parseEnvironment(apiEnvironment, env);
   return {
     tableName: values[ENV.tableName],
+    ...counterShardsOf(values[ENV.counterShards]),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
     classifyFunctionName: values[ENV.classifyFunctionName],

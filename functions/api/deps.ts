@@ -2,8 +2,8 @@
 
 import { createS3DropStore, type DropStore } from '#shared/object-store.ts';
 import { createSqsWorkQueue, type WorkQueue } from '#shared/work-queue.ts';
-import { createDocumentClient } from '#storage/client.ts';
-import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
+import { cloudStore } from '#storage/client.ts';
+import type { StoreDeps } from '#storage/subject-store.ts';
 import type { ApiConfig } from './config.ts';
 
 export interface ApiDeps {
@@ -19,7 +19,7 @@ export function cloudApiDeps(config: ApiConfig): ApiDeps {
   let drop: DropStore | undefined;
   let queue: WorkQueue | undefined;
   return {
-    store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+    store: cloudStore(config),
     drop: () => {
       drop ??= createS3DropStore(config.bucketName);
       return drop;

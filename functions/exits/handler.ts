@@ -1,11 +1,10 @@
 /** The exits Lambda in the cloud: configuration parsed when the module loads, one table client. */
-import { createDocumentClient } from '#storage/client.ts';
-import { systemClock } from '#storage/subject-store.ts';
+import { cloudStore } from '#storage/client.ts';
 import { readExitsConfig } from './config.ts';
 import { createExitsHandler } from './create-handler.ts';
 
 const config = readExitsConfig(process.env);
 
 export const handler = createExitsHandler({
-  store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+  store: cloudStore(config),
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  counterShardsOf,
   environmentNames,
   optionalPositiveInteger,
   parseEnvironment,
@@ -14,6 +15,8 @@ import { ENV } from '#shared/env-names.ts';
 
 const importEnvironment = z.object({
   [ENV.tableName]: requiredText(),
+  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
+  [ENV.counterShards]: optionalPositiveInteger(),
   [ENV.bucketName]: requiredText(),
   [ENV.importQueueUrl]: requiredUrl(),
   /** Triage requests go to this function (the classification issue wires the call). */
@@ -24,6 +27,7 @@ const importEnvironment = z.object({
 
 export interface ImportConfig {
   readonly tableName: string;
+  readonly counterShards?: number;
   readonly bucketName: string;
   readonly importQueueUrl: string;
   readonly classifyFunctionName: string;
@@ -39,6 +43,7 @@ export function readImportConfig(env: Readonly<Record<string, string | undefined
   const chunkRows = values[ENV.importChunkRows];
   return {
     tableName: values[ENV.tableName],
+    ...counterShardsOf(values[ENV.counterShards]),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
     classifyFunctionName: values[ENV.classifyFunctionName],

@@ -2,14 +2,13 @@
 import { createLogger } from '#shared/logger.ts';
 import { createS3DropStore } from '#shared/object-store.ts';
 import { createSqsWorkQueue } from '#shared/work-queue.ts';
-import { createDocumentClient } from '#storage/client.ts';
-import { systemClock } from '#storage/subject-store.ts';
+import { cloudStore } from '#storage/client.ts';
 import type { ImportConfig } from './config.ts';
 import { DEFAULT_IMPORT_SETTINGS, type ImportDeps } from './worker.ts';
 
 export function cloudImportDeps(config: ImportConfig): ImportDeps {
   return {
-    store: { client: createDocumentClient(), tableName: config.tableName, clock: systemClock },
+    store: cloudStore(config),
     drop: createS3DropStore(config.bucketName),
     queue: createSqsWorkQueue(config.importQueueUrl),
     settings: {

@@ -72,3 +72,8 @@ export function environmentNames(schema: EnvironmentSchema): EnvironmentNames {
   const requires = reads.filter((name) => !schema.shape[name]?.safeParse(undefined).success);
   return { reads, requires };
 }
+
+/** The counter shards a function was configured with, as an optional property. */
+export function counterShardsOf(shards: number | undefined): { counterShards?: number } {
+  return shards === undefined ? {} : { counterShards: shards };
+}

@@ -11,4 +11,6 @@ export const ENV = {
   classifyFunctionName: 'CLASSIFY_FUNCTION_NAME',
   evaluateFunctionName: 'EVALUATE_FUNCTION_NAME',
   importChunkRows: 'IMPORT_CHUNK_ROWS',
+  /** Write shards of each district's counters (readers sum them); raise it, never lower it. */
+  counterShards: 'COUNTER_SHARDS',
 } as const;

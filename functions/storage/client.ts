@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from './subject-store.ts';
 
 export interface DynamoOptions {
   /** DynamoDB Local's endpoint; absent in the cloud, where the SDK resolves the regional endpoint. */
@@ -27,4 +28,14 @@ export function createDocumentClient(options: DynamoOptions = {}): DynamoDBDocum
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },
   });
+}
+
+/** The table of a function's configuration in the cloud: one document client, the system clock. */
+export function cloudStore(config: { readonly tableName: string; readonly counterShards?: number }) {
+  return {
+    client: createDocumentClient(),
+    tableName: config.tableName,
+    clock: systemClock,
+    ...(config.counterShards === undefined ? {} : { counterShards: config.counterShards }),
+  };
 }

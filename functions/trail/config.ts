@@ -1,17 +1,21 @@
-/** The trail function's configuration, parsed once when the module loads. */
+/** What the trail function reads from its environment: the table it writes the trail to. */
 import { z } from 'zod';
+import { environmentNames, parseEnvironment, requiredText } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 
-/** The variables this function reads; the stack sets exactly these. */
-export const TRAIL_ENV = [ENV.tableName] as const;
+const trailEnvironment = z.object({
+  [ENV.tableName]: requiredText(),
+});
 
-const schema = z.object({ [ENV.tableName]: z.string().min(1) });
+export interface TrailConfig {
+  readonly tableName: string;
+}
 
-export function trailConfig(env: NodeJS.ProcessEnv = process.env): { tableName: string } {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`invalid configuration: ${names} missing or invalid`);
-  }
-  return { tableName: parsed.data[ENV.tableName] };
+/** The variables the trail function reads; the stack test compares them with what the stack sets. */
+export const TRAIL_ENVIRONMENT = environmentNames(trailEnvironment);
+
+/** Parses the trail function's configuration; throws InvalidConfigurationError naming the variable. */
+export function readTrailConfig(env: Readonly<Record<string, string | undefined>>): TrailConfig {
+  const values = parseEnvironment(trailEnvironment, env);
+  return { tableName: values[ENV.tableName] };
 }

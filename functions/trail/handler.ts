@@ -6,10 +6,10 @@
  */
 import { createLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
-import { trailConfig } from './config.ts';
+import { readTrailConfig } from './config.ts';
 import { createTrailHandler } from './create-handler.ts';
 
-const config = trailConfig();
+const config = readTrailConfig(process.env);
 
 export const handler = createTrailHandler({
   store: { client: createDocumentClient(), tableName: config.tableName },

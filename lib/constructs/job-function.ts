@@ -180,6 +180,12 @@ export class JobFunction extends Construct {
     return this;
   }
 
+  /** Sets the write shards of the district counters, for a function that moves or reads them. */
+  bindCounters(shards: number): this {
+    this.function.addEnvironment(ENV.counterShards, String(shards));
+    return this;
+  }
+
   /**
    * Grants access to the bucket's objects under `keyPattern` (and listing of that prefix) and sets
    * BUCKET_NAME. Call it once per prefix when a function needs different access under different prefixes.

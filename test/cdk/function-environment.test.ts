@@ -12,7 +12,7 @@ import { CLASSIFY_ENVIRONMENT } from '../../functions/classify/config.ts';
 import { EVALUATE_ENVIRONMENT } from '../../functions/evaluate/config.ts';
 import { EXITS_ENVIRONMENT } from '../../functions/exits/config.ts';
 import { IMPORT_ENVIRONMENT } from '../../functions/import/config.ts';
-import { TRAIL_ENV } from '../../functions/trail/config.ts';
+import { TRAIL_ENVIRONMENT } from '../../functions/trail/config.ts';
 import type { CreditGovernanceStack } from '../../lib/credit-governance-stack.ts';
 import { buildStack } from './build-stack.ts';
 
@@ -23,7 +23,7 @@ const ENVIRONMENTS: Record<string, EnvironmentNames> = {
   import: IMPORT_ENVIRONMENT,
   classify: CLASSIFY_ENVIRONMENT,
   evaluate: EVALUATE_ENVIRONMENT,
-  trail: { reads: TRAIL_ENV, requires: TRAIL_ENV },
+  trail: TRAIL_ENVIRONMENT,
 };
 
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);

@@ -167,6 +167,31 @@ describe('CreditGovernanceStack', () => {
     });
   });
 
+  describe('counters', () => {
+    it('gives every function that moves or reads counters the shard count, and caps parallel imports at it', () => {
+      const resources = template.toJSON().Resources as Record<string, Resource>;
+      for (const job of ['api', 'exits', 'import', 'classify', 'evaluate'] as const) {
+        const variables = resources[logicalId(stack.jobs[job].function)]?.Properties.Environment as {
+          Variables: Record<string, string>;
+        };
+        expect(variables.Variables.COUNTER_SHARDS).toBe('8');
+      }
+      const mappings = Object.values(
+        template.findResources('AWS::Lambda::EventSourceMapping', {
+          Properties: { FunctionName: { Ref: logicalId(stack.jobs.import.function) } },
+        }) as Record<string, Resource>,
+      );
+      expect(mappings[0]?.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 8 });
+    });
+
+    it('takes the shard count from the stack props', () => {
+      const wider = Template.fromStack(buildStack({ counterShards: 16 }));
+      wider.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ COUNTER_SHARDS: '16' }) },
+      });
+    });
+  });
+
   describe('table stream → trail', () => {
     it('streams both images of every change', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
