@@ -114,6 +114,11 @@ async function checkCounters(endpoint: string, tableName: string, counterShards:
   }
 }
 
+/** Of the pairs in flight together, the share that update a counter item in common. */
+function share(run: PairCounts): number {
+  return run.overlapping === 0 ? 0 : Number((run.sameCounter / run.overlapping).toFixed(3));
+}
+
 export async function runConflicts(
   projectRoot: string,
   options: Options,
@@ -143,6 +148,10 @@ export async function runConflicts(
       overlapping_pairs_after: after.overlapping,
       overlapping_pairs_same_counter_before: before.sameCounter,
       overlapping_pairs_same_counter_after: after.sameCounter,
+      same_counter_share_before: share(before),
+      same_counter_share_after: share(after),
+      failed_transactions_before: before.failedTransactions,
+      failed_transactions_after: after.failedTransactions,
       receipts: `${before.receipt},${after.receipt}`,
       counters_equal_recount:
         before.drift + before.mismatchedSubjects + after.drift + after.mismatchedSubjects === 0 &&
