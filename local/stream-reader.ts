@@ -59,87 +59,151 @@ interface Progress {
 const DONE = 'done';
 
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
-  const batchSize = options.batchSize ?? 100;
-  const maxRetries = options.maxRetries ?? 5;
-  const dynamo = localClient(options.endpoint);
-  const streams = new DynamoDBStreamsClient({
-    endpoint: options.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
-  });
-  let progress: Progress | undefined;
-  const iterators = new Map<string, string>();
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  let busy: Promise<number> | undefined;
+  return new ShardReader(options);
+}
 
-  async function loadProgress(): Promise<Progress> {
-    if (progress !== undefined) return progress;
-    progress = { shards: {} };
-    if (options.checkpointFile !== undefined) {
+/** The consumer: its clients, its place in the stream, and the background loop. */
+class ShardReader implements StreamConsumer {
+  private readonly batchSize: number;
+  private readonly maxRetries: number;
+  private readonly dynamo: ReturnType<typeof localClient>;
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly iterators = new Map<string, string>();
+  private progress: Progress | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private busy: Promise<number> = Promise.resolve(0);
+
+  constructor(private readonly options: StreamConsumerOptions) {
+    this.batchSize = options.batchSize ?? 100;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.dynamo = localClient(options.endpoint);
+    this.streams = new DynamoDBStreamsClient({
+      endpoint: options.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    });
+  }
+
+  drain(): Promise<number> {
+    // one reader at a time: a drain during background polling waits for it
+    const next = this.busy.then(
+      () => this.drainOnce(),
+      () => this.drainOnce(),
+    );
+    this.busy = next.catch(() => 0);
+    return next;
+  }
+
+  start(): void {
+    if (this.running !== undefined) return;
+    this.stopped = false;
+    this.running = this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    this.running = undefined;
+    this.dynamo.destroy();
+    this.streams.destroy();
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stopped) {
       try {
-        progress = JSON.parse(await readFile(options.checkpointFile, 'utf8')) as Progress;
-      } catch {
-        // no checkpoint yet: start at the stream's beginning
+        const handed = await this.drain();
+        if (handed === 0) await sleep(this.options.idleMs ?? 250);
+      } catch (error) {
+        this.options.log(`stream ${this.options.name}: ${(error as Error).message}; retrying`);
+        await sleep(1_000);
       }
     }
-    return progress;
   }
 
-  async function saveProgress(): Promise<void> {
-    if (options.checkpointFile === undefined || progress === undefined) return;
-    await mkdir(dirname(options.checkpointFile), { recursive: true });
-    const temporary = `${options.checkpointFile}.tmp`;
-    await writeFile(temporary, JSON.stringify(progress));
-    await rename(temporary, options.checkpointFile);
+  private async drainOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handed = await this.pollOnce();
+      total += handed;
+      if (handed === 0) return total;
+    }
   }
 
-  async function streamArn(): Promise<string | undefined> {
-    const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
-    return table.Table?.LatestStreamArn;
+  /** Reads every shard that may be read now, parents before their children. */
+  private async pollOnce(): Promise<number> {
+    const arn = await this.streamArn();
+    if (arn === undefined) return 0;
+    const state = await this.loadProgress();
+    if (state.streamArn !== arn) {
+      state.streamArn = arn;
+      state.shards = {};
+      this.iterators.clear();
+    }
+    const shards = await this.listShards(arn);
+    const known = new Set(shards.map((shard) => shard.ShardId));
+    let handed = 0;
+    for (const shard of shards) {
+      if (state.shards[shard.ShardId as string] === DONE) continue;
+      const parent = shard.ParentShardId;
+      // a child waits for its parent, so an item's changes arrive in order
+      if (parent !== undefined && known.has(parent) && state.shards[parent] !== DONE) continue;
+      handed += await this.readShard(arn, shard.ShardId as string, state);
+    }
+    return handed;
   }
 
-  async function listShards(arn: string): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let start: string | undefined;
-    do {
-      const page = await streams.send(
-        new DescribeStreamCommand({
-          StreamArn: arn,
-          ...(start === undefined ? {} : { ExclusiveStartShardId: start }),
-        }),
+  /** Reads one shard from where it stands until it has nothing more now. */
+  private async readShard(arn: string, shardId: string, state: Progress): Promise<number> {
+    let handed = 0;
+    let iterator =
+      this.iterators.get(shardId) ?? (await this.iteratorFor(arn, shardId, state.shards[shardId]));
+    while (iterator !== undefined && !this.stopped) {
+      const page = await this.records(shardId, iterator, state);
+      if (page === undefined) {
+        iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
+        continue;
+      }
+      const passing = page.records
+        .map((record) => lambdaStreamRecord(record, arn))
+        .filter((record) => matchesTypeFilter(record, this.options.types));
+      if (passing.length > 0) await this.deliver(arn, shardId, passing);
+      const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last !== undefined) state.shards[shardId] = last;
+      handed += passing.length;
+      iterator = page.next;
+      if (page.records.length === 0) break;
+    }
+    if (iterator === undefined) {
+      state.shards[shardId] = DONE;
+      this.iterators.delete(shardId);
+    } else this.iterators.set(shardId, iterator);
+    await this.saveProgress();
+    return handed;
+  }
+
+  /** One page of a shard; undefined when the iterator expired and must be made again. */
+  private async records(shardId: string, iterator: string, state: Progress) {
+    try {
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
+      return { records: page.Records ?? [], next: page.NextShardIterator };
+    } catch (error) {
+      if (!(error instanceof ExpiredIteratorException)) throw error;
+      this.options.log(
+        `stream ${this.options.name}: iterator of ${shardId} expired after ${state.shards[shardId] ?? 'the start'}`,
       );
-      shards.push(...(page.StreamDescription?.Shards ?? []));
-      start = page.StreamDescription?.LastEvaluatedShardId;
-    } while (start !== undefined);
-    return shards;
-  }
-
-  async function iteratorFor(
-    arn: string,
-    shardId: string,
-    after: string | undefined,
-  ): Promise<string | undefined> {
-    const result = await streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: arn,
-        ShardId: shardId,
-        ...(after === undefined
-          ? { ShardIteratorType: 'TRIM_HORIZON' }
-          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
-      }),
-    );
-    return result.ShardIterator;
+      return undefined;
+    }
   }
 
   /** Hands records to the handler in batches; returns when all are handled or parked. */
-  async function deliver(arn: string, shardId: string, records: DynamoDBRecord[], state: Progress) {
+  private async deliver(arn: string, shardId: string, records: DynamoDBRecord[]): Promise<void> {
     let pending = records;
     let attempt = 0;
     while (pending.length > 0) {
-      const batch = pending.slice(0, batchSize);
-      const failedFrom = await invoke(batch);
+      const batch = pending.slice(0, this.batchSize);
+      const failedFrom = await this.invoke(batch);
       if (failedFrom === undefined) {
         pending = pending.slice(batch.length);
         attempt = 0;
@@ -152,142 +216,107 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
       );
       pending = pending.slice(index);
       attempt++;
-      if (attempt > maxRetries) {
-        await park(arn, shardId, batch.slice(index));
-        pending = pending.slice(batch.length - index);
-        attempt = 0;
-      } else {
+      if (attempt <= this.maxRetries) {
         await sleep(Math.min(5_000, 100 * 2 ** attempt));
+        continue;
       }
+      await this.park(arn, shardId, batch.slice(index));
+      pending = pending.slice(batch.length - index);
+      attempt = 0;
     }
-    const last = records.at(-1)?.dynamodb?.SequenceNumber;
-    if (last !== undefined) state.shards[shardId] = last;
   }
 
   /** Calls the handler; the sequence number to redeliver from, or undefined when all went well. */
-  async function invoke(batch: DynamoDBRecord[]): Promise<string | undefined> {
+  private async invoke(batch: DynamoDBRecord[]): Promise<string | undefined> {
     try {
-      const response = await options.handler({ Records: batch });
-      const failure = response?.batchItemFailures?.[0]?.itemIdentifier;
-      return failure === undefined ? undefined : failure;
+      const response = await this.options.handler({ Records: batch });
+      return response?.batchItemFailures?.[0]?.itemIdentifier;
     } catch (error) {
-      options.log(`stream ${options.name}: the handler failed: ${(error as Error).message}`);
+      this.options.log(`stream ${this.options.name}: the handler failed: ${(error as Error).message}`);
       return batch[0]?.dynamodb?.SequenceNumber ?? '';
     }
   }
 
-  async function park(arn: string, shardId: string, batch: DynamoDBRecord[]) {
+  /** A batch that kept failing: its position goes to the failure folder (the on-failure queue). */
+  private async park(arn: string, shardId: string, batch: DynamoDBRecord[]): Promise<void> {
     const first = batch[0]?.dynamodb?.SequenceNumber ?? 'unknown';
     const last = batch.at(-1)?.dynamodb?.SequenceNumber ?? 'unknown';
-    options.log(`stream ${options.name}: records ${first}..${last} kept failing; parked for a replay`);
-    if (options.failureDir === undefined) return;
-    await mkdir(options.failureDir, { recursive: true });
+    this.options.log(
+      `stream ${this.options.name}: records ${first}..${last} kept failing; parked for a replay`,
+    );
+    if (this.options.failureDir === undefined) return;
+    await mkdir(this.options.failureDir, { recursive: true });
+    const position = {
+      consumer: this.options.name,
+      streamArn: arn,
+      shardId,
+      firstSequence: first,
+      lastSequence: last,
+    };
     await writeFile(
-      join(options.failureDir, `${options.name}-${first}.json`),
-      JSON.stringify({
-        consumer: options.name,
-        streamArn: arn,
-        shardId,
-        firstSequence: first,
-        lastSequence: last,
-      }),
+      join(this.options.failureDir, `${this.options.name}-${first}.json`),
+      JSON.stringify(position),
     );
   }
 
-  /** Reads one shard from where it stands until it has nothing more now. */
-  async function readShard(arn: string, shard: Shard, state: Progress): Promise<number> {
-    const shardId = shard.ShardId as string;
-    let handed = 0;
-    let iterator = iterators.get(shardId) ?? (await iteratorFor(arn, shardId, state.shards[shardId]));
-    while (iterator !== undefined && !stopped) {
-      let page;
+  private async streamArn(): Promise<string | undefined> {
+    const table = await this.dynamo.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+    return table.Table?.LatestStreamArn;
+  }
+
+  private async listShards(arn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await this.streams.send(
+        new DescribeStreamCommand({
+          StreamArn: arn,
+          ...(start === undefined ? {} : { ExclusiveStartShardId: start }),
+        }),
+      );
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start !== undefined);
+    return shards;
+  }
+
+  private async iteratorFor(
+    arn: string,
+    shardId: string,
+    after: string | undefined,
+  ): Promise<string | undefined> {
+    const result = await this.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: arn,
+        ShardId: shardId,
+        ...(after === undefined || after === DONE
+          ? { ShardIteratorType: 'TRIM_HORIZON' }
+          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
+      }),
+    );
+    return result.ShardIterator;
+  }
+
+  private async loadProgress(): Promise<Progress> {
+    if (this.progress !== undefined) return this.progress;
+    this.progress = { shards: {} };
+    if (this.options.checkpointFile !== undefined) {
       try {
-        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
-      } catch (error) {
-        if (!(error instanceof ExpiredIteratorException)) throw error;
-        iterator = await iteratorFor(arn, shardId, state.shards[shardId]);
-        continue;
+        this.progress = JSON.parse(await readFile(this.options.checkpointFile, 'utf8')) as Progress;
+      } catch {
+        // no checkpoint yet: start at the stream's beginning
       }
-      const records = page.Records ?? [];
-      const passing = records
-        .map((record) => lambdaStreamRecord(record, arn))
-        .filter((record) => matchesTypeFilter(record, options.types));
-      if (passing.length > 0) await deliver(arn, shardId, passing, state);
-      const last = records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last !== undefined) state.shards[shardId] = last;
-      handed += passing.length;
-      iterator = page.NextShardIterator;
-      if (records.length === 0) break;
     }
-    if (iterator === undefined) {
-      state.shards[shardId] = DONE;
-      iterators.delete(shardId);
-    } else iterators.set(shardId, iterator);
-    await saveProgress();
-    return handed;
+    return this.progress;
   }
 
-  async function pollOnce(): Promise<number> {
-    const arn = await streamArn();
-    if (arn === undefined) return 0;
-    const state = await loadProgress();
-    if (state.streamArn !== arn) {
-      state.streamArn = arn;
-      state.shards = {};
-      iterators.clear();
-    }
-    const shards = await listShards(arn);
-    const known = new Set(shards.map((shard) => shard.ShardId));
-    let handed = 0;
-    for (const shard of shards) {
-      if (state.shards[shard.ShardId as string] === DONE) continue;
-      const parent = shard.ParentShardId;
-      // a child waits for its parent, so a subject's changes arrive in order
-      if (parent !== undefined && known.has(parent) && state.shards[parent] !== DONE) continue;
-      handed += await readShard(arn, shard, state);
-    }
-    return handed;
+  private async saveProgress(): Promise<void> {
+    if (this.options.checkpointFile === undefined || this.progress === undefined) return;
+    await mkdir(dirname(this.options.checkpointFile), { recursive: true });
+    const temporary = `${this.options.checkpointFile}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.progress));
+    await rename(temporary, this.options.checkpointFile);
   }
-
-  async function drainOnce(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const handed = await pollOnce();
-      total += handed;
-      if (handed === 0) return total;
-    }
-  }
-
-  return {
-    drain() {
-      // one reader at a time: a drain during background polling waits for it
-      const next: Promise<number> = (busy ?? Promise.resolve(0)).then(drainOnce, drainOnce);
-      busy = next.catch(() => 0);
-      return next;
-    },
-    start() {
-      if (running !== undefined) return;
-      stopped = false;
-      running = (async () => {
-        while (!stopped) {
-          try {
-            const handed = await this.drain();
-            if (handed === 0) await sleep(options.idleMs ?? 250);
-          } catch (error) {
-            options.log(`stream ${options.name}: ${(error as Error).message}; retrying`);
-            await sleep(1_000);
-          }
-        }
-      })();
-    },
-    async stop() {
-      stopped = true;
-      await running;
-      running = undefined;
-      dynamo.destroy();
-      streams.destroy();
-    },
-  };
 }
 
 function sleep(ms: number): Promise<void> {
