@@ -92,49 +92,133 @@ export function defaultBackoffMs(receiveCount: number): number {
 
 /** Creates the queue over `queueDir` and a poller that feeds `handler` one message at a time. */
 export function createImportQueue(options: ImportQueueOptions): ImportQueue {
-  const inbox = join(options.queueDir, IMPORT_QUEUE_NAME);
-  const dead = join(options.queueDir, DEAD_LETTER_QUEUE_NAME);
-  // Both queues exist from the start, as in the stack, so the dead-letter queue can be watched.
-  for (const folder of [inbox, dead]) mkdirSync(folder, { recursive: true });
-  const concurrency = options.concurrency ?? 2;
-  const maxReceiveCount = options.maxReceiveCount ?? MAX_RECEIVE_COUNT;
-  const backoffMs = options.backoffMs ?? defaultBackoffMs;
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const log = options.log ?? (() => undefined);
-  const inFlight = new Map<string, Promise<void>>();
-  const invisibleUntil = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let polling: Promise<void> | undefined;
+  return new FileQueue(options);
+}
 
-  async function visibleMessages(): Promise<string[]> {
+/** The queue's folders, the messages in flight or waiting out a backoff, and the background poller. */
+class FileQueue implements ImportQueue {
+  private readonly inbox: string;
+  private readonly dead: string;
+  private readonly concurrency: number;
+  private readonly maxReceiveCount: number;
+  private readonly backoffMs: (receiveCount: number) => number;
+  private readonly log: (line: string) => void;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly invisibleUntil = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private polling: Promise<void> | undefined;
+
+  constructor(private readonly options: ImportQueueOptions) {
+    this.inbox = join(options.queueDir, IMPORT_QUEUE_NAME);
+    this.dead = join(options.queueDir, DEAD_LETTER_QUEUE_NAME);
+    // Both queues exist from the start, as in the stack, so the dead-letter queue can be watched.
+    for (const folder of [this.inbox, this.dead]) mkdirSync(folder, { recursive: true });
+    this.concurrency = options.concurrency ?? 2;
+    this.maxReceiveCount = options.maxReceiveCount ?? MAX_RECEIVE_COUNT;
+    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async enqueue(body: string): Promise<string> {
+    const messageId = await writeQueueMessage(this.options.queueDir, body);
+    this.kick();
+    return messageId;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.timer = setInterval(this.kick, this.options.pollIntervalMs ?? 250);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.polling;
+    await Promise.all(this.inFlight.values());
+  }
+
+  async pollOnce(): Promise<void> {
+    const names = await this.visibleMessages();
+    for (const name of names) {
+      if (this.inFlight.size >= this.concurrency) break;
+      const delivery = this.deliver(name)
+        .catch((error: unknown) => this.log(`queue: delivering ${name} failed: ${(error as Error).message}`))
+        .finally(() => {
+          this.inFlight.delete(name);
+          if (this.running) this.kick();
+        });
+      this.inFlight.set(name, delivery);
+    }
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.polling;
+      await Promise.all(this.inFlight.values());
+      if (this.inFlight.size === 0 && (await this.visibleMessages()).length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Starts a poll unless one is running; an arrow so that timers can call it. */
+  private readonly kick = (): void => {
+    if (!this.running || this.polling !== undefined) return;
+    this.polling = this.pollOnce()
+      .catch((error: unknown) => this.log(`queue: poll failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.polling = undefined;
+      });
+  };
+
+  private async visibleMessages(): Promise<string[]> {
     let names: string[];
     try {
-      names = await readdir(inbox);
+      names = await readdir(this.inbox);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     const now = Date.now();
     return names
-      .filter((name) => MESSAGE_FILE.test(name) && !inFlight.has(name))
-      .filter((name) => (invisibleUntil.get(name) ?? 0) <= now)
+      .filter((name) => MESSAGE_FILE.test(name) && !this.inFlight.has(name))
+      .filter((name) => (this.invisibleUntil.get(name) ?? 0) <= now)
       .sort();
   }
 
-  async function deliver(name: string): Promise<void> {
-    const path = join(inbox, name);
+  /** One receive of one message: counted, handed to the handler, then deleted, retried or dead. */
+  private async deliver(name: string): Promise<void> {
+    const received = await this.receive(name);
+    if (received === undefined) return;
+    const failure = await this.invoke(received.message);
+    if (failure === undefined) {
+      this.invisibleUntil.delete(name);
+      await unlink(join(this.inbox, name)).catch(() => undefined);
+      return;
+    }
+    await this.retryOrBury(name, received.message, failure);
+  }
+
+  /**
+   * Reads the message and writes its receive count up by one; undefined when it is gone (deleted by an
+   * earlier delivery) or unreadable (then it is moved to the dead-letter queue).
+   */
+  private async receive(name: string): Promise<{ message: ReceivedMessage } | undefined> {
+    const path = join(this.inbox, name);
     const messageId = MESSAGE_FILE.exec(name)?.[2] ?? name;
     let stored: QueueMessageFile;
     try {
       stored = parseMessage(await readFile(path, 'utf8'));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      log(
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      this.log(
         `queue: message ${messageId} is unreadable, moved to the dead-letter queue: ${(error as Error).message}`,
       );
-      await moveToDead(name);
-      return;
+      await this.moveToDead(name);
+      return undefined;
     }
     const now = Date.now();
     const received: QueueMessageFile = {
@@ -144,40 +228,23 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
     };
     // Counted before the handler runs, as SQS counts a receive whether or not the consumer survives it.
     await writeAtomically(path, JSON.stringify(received));
-    const message: ReceivedMessage = {
-      messageId,
-      body: received.body,
-      receiveCount: received.receiveCount,
-      sentAt: received.sentAt,
-      firstReceivedAt: received.firstReceivedAt ?? now,
+    return {
+      message: {
+        messageId,
+        body: received.body,
+        receiveCount: received.receiveCount,
+        sentAt: received.sentAt,
+        firstReceivedAt: received.firstReceivedAt ?? now,
+      },
     };
-    const failure = await invoke(message);
-    if (failure === undefined) {
-      invisibleUntil.delete(name);
-      await unlink(path).catch(() => undefined);
-      return;
-    }
-    if (received.receiveCount >= maxReceiveCount) {
-      log(
-        `queue: message ${messageId} failed ${received.receiveCount} times, moved to the dead-letter queue: ${failure}`,
-      );
-      await moveToDead(name);
-      return;
-    }
-    const delay = backoffMs(received.receiveCount);
-    log(
-      `queue: message ${messageId} failed (receive ${received.receiveCount}), retry in ${delay} ms: ${failure}`,
-    );
-    invisibleUntil.set(name, Date.now() + delay);
-    if (running) setTimeout(kick, delay).unref();
   }
 
   /** Runs the handler; returns why the message failed, or undefined when it succeeded. */
-  async function invoke(message: ReceivedMessage): Promise<string | undefined> {
+  private async invoke(message: ReceivedMessage): Promise<string | undefined> {
     try {
-      const response = await options.handler(
+      const response = await this.options.handler(
         sqsEvent([message]),
-        lambdaContext('import', options.timeoutMs ?? 15 * 60_000),
+        lambdaContext('import', this.options.timeoutMs ?? 15 * 60_000),
       );
       const failures = (response as Partial<SQSBatchResponse> | undefined)?.batchItemFailures ?? [];
       const failed = failures.some((item) => item.itemIdentifier === message.messageId);
@@ -187,63 +254,28 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
     }
   }
 
-  async function moveToDead(name: string): Promise<void> {
-    invisibleUntil.delete(name);
-    await rename(join(inbox, name), join(dead, name)).catch(() => undefined);
-  }
-
-  async function pollOnce(): Promise<void> {
-    const names = await visibleMessages();
-    for (const name of names) {
-      if (inFlight.size >= concurrency) break;
-      const delivery = deliver(name)
-        .catch((error: unknown) => log(`queue: delivering ${name} failed: ${(error as Error).message}`))
-        .finally(() => {
-          inFlight.delete(name);
-          if (running) kick();
-        });
-      inFlight.set(name, delivery);
+  /** After a failed receive: the dead-letter queue at the last receive, else invisible for a backoff. */
+  private async retryOrBury(name: string, message: ReceivedMessage, failure: string): Promise<void> {
+    const { messageId, receiveCount } = message;
+    if (receiveCount >= this.maxReceiveCount) {
+      this.log(
+        `queue: message ${messageId} failed ${receiveCount} times, moved to the dead-letter queue: ${failure}`,
+      );
+      await this.moveToDead(name);
+      return;
     }
+    const delay = this.backoffMs(receiveCount);
+    this.log(
+      `queue: message ${messageId} failed (receive ${receiveCount}), retry in ${delay} ms: ${failure}`,
+    );
+    this.invisibleUntil.set(name, Date.now() + delay);
+    if (this.running) setTimeout(this.kick, delay).unref();
   }
 
-  function kick(): void {
-    if (!running || polling !== undefined) return;
-    polling = pollOnce()
-      .catch((error: unknown) => log(`queue: poll failed: ${(error as Error).message}`))
-      .finally(() => {
-        polling = undefined;
-      });
+  private async moveToDead(name: string): Promise<void> {
+    this.invisibleUntil.delete(name);
+    await rename(join(this.inbox, name), join(this.dead, name)).catch(() => undefined);
   }
-
-  return {
-    async enqueue(body) {
-      const messageId = await writeQueueMessage(options.queueDir, body);
-      kick();
-      return messageId;
-    },
-    start() {
-      if (running) return;
-      running = true;
-      timer = setInterval(kick, pollIntervalMs);
-      timer.unref();
-      kick();
-    },
-    async stop() {
-      running = false;
-      if (timer !== undefined) clearInterval(timer);
-      await polling;
-      await Promise.all(inFlight.values());
-    },
-    pollOnce,
-    async idle() {
-      for (;;) {
-        await polling;
-        await Promise.all(inFlight.values());
-        if (inFlight.size === 0 && (await visibleMessages()).length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-  };
 }
 
 function parseMessage(text: string): QueueMessageFile {
