@@ -5,13 +5,18 @@
  * it the import has ended: it reads the stream to its end, stops, and prints one line of JSON
  * ({@link TrailChildResult}) on stdout.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
+import { ITEM_TYPES } from '#storage/keys.ts';
 import { createTrailHandler, entryOfRecord } from '../functions/trail/create-handler.ts';
-import { createStreamConsumer } from '../local/stream-reader.ts';
+import { createStreamConsumer, type StreamConsumer } from '../local/stream-reader.ts';
 
 export interface TrailChildResult {
   /** Trail entries written (items of type `audit`). */
@@ -38,38 +43,94 @@ if (endpoint === undefined || table === undefined) {
 
 const client = createDocumentClient({ endpoint });
 const handler = createTrailHandler({ store: { client, tableName: table }, log: silentLogger });
-const tally = { entries: 0, records: 0, batches: 0, handlerMs: 0, lastWriteAt: 0 };
+const tally = { records: 0, batches: 0, handlerMs: 0, lastWriteAt: 0 };
 
-const consumer = createStreamConsumer({
-  endpoint,
-  tableName: table,
-  name: 'trail',
-  types: AUDITED_TYPES,
-  async handler(event) {
-    const started = performance.now();
-    const response = await handler(event);
-    tally.handlerMs += performance.now() - started;
-    tally.batches++;
-    tally.records += event.Records.length;
-    if (response.batchItemFailures.length === 0) {
-      const written = event.Records.filter((record) => entryOfRecord(record) !== undefined).length;
-      tally.entries += written;
-      if (written > 0) tally.lastWriteAt = Date.now();
-    }
-    return response;
-  },
-  log: (line) => process.stderr.write(`[trail] ${line}\n`),
-});
+/**
+ * DynamoDB Local sometimes answers GetRecords on a held shard iterator with TrimmedDataAccessException
+ * ("read past the oldest stream record"), which the stream reader does not recover from (it keeps the
+ * iterator); a new reader from the checkpoint file gets fresh iterators. Entries are counted from the
+ * table at the end, since a record may then be handed on twice (its entry is the same item).
+ */
+const TRIMMED = 'read past the oldest stream record';
+const checkpointFile = join(await mkdtemp(join(tmpdir(), 'bench-trail-')), 'trail.json');
+let restarts = 0;
+let restarting: Promise<void> | undefined;
+
+function makeConsumer(): StreamConsumer {
+  return createStreamConsumer({
+    endpoint: endpoint as string,
+    tableName: table as string,
+    name: 'trail',
+    types: AUDITED_TYPES,
+    checkpointFile,
+    async handler(event) {
+      const started = performance.now();
+      const response = await handler(event);
+      tally.handlerMs += performance.now() - started;
+      tally.batches++;
+      tally.records += event.Records.length;
+      if (response.batchItemFailures.length === 0 && event.Records.some((record) => entryOfRecord(record)))
+        tally.lastWriteAt = Date.now();
+      return response;
+    },
+    log(line) {
+      if (line.includes(TRIMMED)) restarting ??= restart(true);
+      else process.stderr.write(`[trail] ${line}\n`);
+    },
+  });
+}
+
+let consumer = makeConsumer();
+async function restart(background: boolean): Promise<void> {
+  restarts++;
+  const old = consumer;
+  consumer = makeConsumer();
+  await old.stop();
+  if (background) consumer.start();
+  restarting = undefined;
+}
 consumer.start();
 
 // the bench's word that the import has ended
 const lines = createInterface({ input: process.stdin });
 await new Promise<void>((resolve) => lines.once('line', () => resolve()));
 lines.close();
-await consumer.drain();
+await restarting;
+await restart(false);
+for (;;) {
+  try {
+    await consumer.drain();
+    break;
+  } catch (error) {
+    if (!(error as Error).message.includes(TRIMMED)) throw error;
+    await restart(false);
+  }
+}
 const drainedAt = Date.now();
 await consumer.stop();
+const entries = await countTrailItems();
 client.destroy();
+process.stderr.write(`[trail] ${restarts} reader restarts\n`);
 
-const result: TrailChildResult = { ...tally, drainedAt, maxRssKb: process.resourceUsage().maxRSS };
+async function countTrailItems(): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: table,
+        Select: 'COUNT',
+        FilterExpression: '#type = :audit',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':audit': ITEM_TYPES.audit },
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return count;
+}
+
+const result: TrailChildResult = { ...tally, entries, drainedAt, maxRssKb: process.resourceUsage().maxRSS };
 process.stdout.write(`${JSON.stringify(result)}\n`);
