@@ -40,7 +40,13 @@ const COURT = '长安区人民法院';
 beforeAll(async () => {
   table = await createTestTable('api-imports');
   harness = createImportHarness(table);
-  const drop = createFileDropStore(harness.root, { baseUrl: BASE_URL, uploadKey: new Uint8Array(32) });
+  // URLs issued at one instant: a repeated request straddling a second would otherwise get another expiry
+  const issuedAt = new Date();
+  const drop = createFileDropStore(harness.root, {
+    baseUrl: BASE_URL,
+    uploadKey: new Uint8Array(32),
+    now: () => issuedAt,
+  });
   const queue = createFileWorkQueue(mkdtempSync(join(tmpdir(), 'queue-')));
   handler = createApiHandler({
     store: harness.deps.store,

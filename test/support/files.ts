@@ -3,12 +3,11 @@
  * codes to fill them with, and ways to read back what an import left in the table.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { orgCodeCheckChar, uscc18CheckChar } from '#domain/uscc.ts';
 import { readMonthlyFlows } from '#storage/counter-store.ts';
-import { keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { importIdForObject } from '../../functions/import/worker.ts';
 import { pseudoRandomBytes as parserTestBytes } from '../unit/parse/support.ts';
