@@ -51,121 +51,141 @@ const REPORT_SUFFIX = '.错误报告.txt';
 
 /** Creates a watcher over `dropDir/incoming/<source>/**`. */
 export function createDropWatcher(options: DropWatcherOptions): DropWatcher {
-  const incoming = join(options.dropDir, 'incoming');
-  const log = options.log ?? (() => undefined);
-  const lastSeen = new Map<string, Observation>();
-  const announced = new Set<string>();
-  /** Refusals seen by the last poll: one is acted on when a second poll still sees it (a copy may be under way). */
-  let refusalsSeen = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  let polling: Promise<string[]> | undefined;
+  return new DropFolderWatcher(options);
+}
 
-  async function pollOnce(): Promise<string[]> {
-    const { files, refusals } = await listEntries(incoming);
-    await refuseSettled(refusals);
-    const present = new Set(files);
+/** The watcher: what each file looked like at the last poll, what was announced, and the poll timer. */
+class DropFolderWatcher implements DropWatcher {
+  private readonly incoming: string;
+  private readonly log: (line: string) => void;
+  private readonly lastSeen = new Map<string, Observation>();
+  private readonly announced = new Set<string>();
+  /** Refusals seen by the last poll: one is acted on when a second poll still sees it (a copy may be under way). */
+  private refusalsSeen = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<string[]> | undefined;
+
+  constructor(private readonly options: DropWatcherOptions) {
+    this.incoming = join(options.dropDir, 'incoming');
+    this.log = options.log ?? (() => undefined);
+  }
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(this.tick, this.options.intervalMs ?? 1000);
+    this.timer.unref();
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  async pollOnce(): Promise<string[]> {
+    const { files, refusals } = await listEntries(this.incoming);
+    await this.refuseSettled(refusals);
     const keys: string[] = [];
     for (const file of files) {
-      const observed = await observe(file);
-      if (observed === undefined) continue;
-      const identity = `${file}|${observed.size}|${observed.mtimeMs}`;
-      const previous = lastSeen.get(file);
-      lastSeen.set(file, observed);
-      if (announced.has(identity)) continue;
-      if (previous?.size !== observed.size || previous.mtimeMs !== observed.mtimeMs) continue;
-      const key = relative(options.dropDir, file).split(sep).join('/');
-      await announce(file, key, observed);
-      announced.add(identity);
-      keys.push(key);
+      const key = await this.announceIfSettled(file);
+      if (key !== undefined) keys.push(key);
     }
-    forgetMissing(present);
+    this.forgetMissing(new Set(files));
     return keys;
   }
 
-  async function announce(file: string, key: string, observed: Observation): Promise<void> {
+  /** Starts a poll unless one is running; an arrow so that the timer can call it. */
+  private readonly tick = (): void => {
+    if (this.polling !== undefined) return;
+    this.polling = this.pollOnce()
+      .catch((error: unknown) => {
+        this.log(`drop folder: poll failed: ${(error as Error).message}`);
+        return [];
+      })
+      .finally(() => {
+        this.polling = undefined;
+      });
+  };
+
+  /** Announces a file whose size and time held still since the last poll, once; returns its key. */
+  private async announceIfSettled(file: string): Promise<string | undefined> {
+    const observed = await observe(file);
+    if (observed === undefined) return undefined;
+    const identity = `${file}|${observed.size}|${observed.mtimeMs}`;
+    const previous = this.lastSeen.get(file);
+    this.lastSeen.set(file, observed);
+    if (this.announced.has(identity)) return undefined;
+    if (previous?.size !== observed.size || previous.mtimeMs !== observed.mtimeMs) return undefined;
+    const key = this.displayKey(file);
+    await this.announce(file, key, observed);
+    this.announced.add(identity);
+    return key;
+  }
+
+  private async announce(file: string, key: string, observed: Observation): Promise<void> {
     const event = objectCreatedEvent({
       key,
       size: observed.size,
       eTag: await md5Of(file),
-      bucketName: options.bucketName,
+      bucketName: this.options.bucketName,
       eventTime: new Date(observed.mtimeMs),
     });
-    await options.enqueue(JSON.stringify(event));
-    log(`drop folder: ${key} (${observed.size} bytes) queued for import`);
+    await this.options.enqueue(JSON.stringify(event));
+    this.log(`drop folder: ${key} (${observed.size} bytes) queued for import`);
   }
 
-  async function refuseSettled(refusals: readonly Refusal[]): Promise<void> {
+  private async refuseSettled(refusals: readonly Refusal[]): Promise<void> {
     const seenNow = new Set<string>();
     for (const refusal of refusals) {
-      if (!refusalsSeen.has(refusal.path)) {
+      if (!this.refusalsSeen.has(refusal.path)) {
         seenNow.add(refusal.path);
         continue;
       }
-      await refuse(refusal).catch((error: unknown) => {
+      await this.refuse(refusal).catch((error: unknown) => {
         seenNow.add(refusal.path);
-        log(`drop folder: could not set aside ${displayKey(refusal.path)}: ${(error as Error).message}`);
+        this.log(
+          `drop folder: could not set aside ${this.displayKey(refusal.path)}: ${(error as Error).message}`,
+        );
       });
     }
-    refusalsSeen = seenNow;
+    this.refusalsSeen = seenNow;
   }
 
-  async function refuse(refusal: Refusal): Promise<void> {
-    const sourceDir = join(incoming, refusal.source);
-    const within = relative(sourceDir, refusal.path);
-    let target = join(options.dropDir, 'rejected', refusal.source, within);
-    if ((await exists(target)) || (await exists(`${target}${REPORT_SUFFIX}`))) {
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      target = join(dirname(target), `${stamp}-${basename(target)}`);
-    }
+  private async refuse(refusal: Refusal): Promise<void> {
+    const within = relative(join(this.incoming, refusal.source), refusal.path);
+    const target = await this.freeRejectedPath(
+      join(this.options.dropDir, 'rejected', refusal.source, within),
+    );
     await mkdir(dirname(target), { recursive: true });
     // rename moves a symbolic link itself, never what it points to
     await rename(refusal.path, target);
     await writeFile(`${target}${REPORT_SUFFIX}`, refusalReport(refusal, within));
     const why = refusal.kind === 'symlink' ? 'is a symbolic link, not a file' : 'is a folder';
-    log(
-      `drop folder: ${displayKey(refusal.path)} ${why}; not imported, moved to ` +
-        `${displayKey(target)} with a report`,
+    this.log(
+      `drop folder: ${this.displayKey(refusal.path)} ${why}; not imported, moved to ` +
+        `${this.displayKey(target)} with a report`,
     );
   }
 
-  function displayKey(path: string): string {
-    return relative(options.dropDir, path).split(sep).join('/');
+  /** The place under `rejected/`, time-stamped when an earlier refusal already took it. */
+  private async freeRejectedPath(target: string): Promise<string> {
+    if (!(await exists(target)) && !(await exists(`${target}${REPORT_SUFFIX}`))) return target;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return join(dirname(target), `${stamp}-${basename(target)}`);
+  }
+
+  private displayKey(path: string): string {
+    return relative(this.options.dropDir, path).split(sep).join('/');
   }
 
   /** Files that left `incoming/` are forgotten, so one put back later is announced again. */
-  function forgetMissing(present: ReadonlySet<string>): void {
-    for (const file of lastSeen.keys()) if (!present.has(file)) lastSeen.delete(file);
-    for (const identity of announced) {
-      if (!present.has(identity.slice(0, identity.indexOf('|')))) announced.delete(identity);
+  private forgetMissing(present: ReadonlySet<string>): void {
+    for (const file of this.lastSeen.keys()) if (!present.has(file)) this.lastSeen.delete(file);
+    for (const identity of this.announced) {
+      if (!present.has(identity.slice(0, identity.indexOf('|')))) this.announced.delete(identity);
     }
   }
-
-  function tick(): void {
-    if (polling !== undefined) return;
-    polling = pollOnce()
-      .catch((error: unknown) => {
-        log(`drop folder: poll failed: ${(error as Error).message}`);
-        return [];
-      })
-      .finally(() => {
-        polling = undefined;
-      });
-  }
-
-  return {
-    start() {
-      if (timer !== undefined) return;
-      timer = setInterval(tick, options.intervalMs ?? 1000);
-      timer.unref();
-      tick();
-    },
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
-      await polling;
-    },
-    pollOnce,
-  };
 }
 
 /** What a source folder holds. */
