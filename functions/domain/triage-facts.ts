@@ -60,8 +60,11 @@ export function measuresInForce(table: RuleTable, date: string): RepairMeasures 
 }
 
 export function triageFacts(listing: Listing, subject: Subject, asOf: string, table: RuleTable): TriageFacts {
-  const measures = measuresInForce(table, asOf);
   const period = table.periods[listing.listType];
+  // Only a list whose periods follow the measures reads them, so new measures re-triage only those.
+  const followsMeasures =
+    period.term.kind === 'repair-measures' || period.earlyExit.kind === 'repair-measures';
+  const measures = followsMeasures ? measuresInForce(table, asOf) : undefined;
   return {
     listing,
     subject,

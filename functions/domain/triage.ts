@@ -21,7 +21,7 @@ export interface DecisionInputs {
   readonly termEndsOn?: string;
   /** From when a performed obligation lets it leave early, where it may. */
   readonly earlyExitFrom?: string;
-  /** The credit repair measures in force on the as-of date. */
+  /** The credit repair measures in force on the as-of date, where the list's periods follow them. */
   readonly repairMeasures?: string;
 }
 
