@@ -8,7 +8,7 @@ import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
 import type { ReadyRow } from './apply-group.ts';
 import { emptyCounts, type RowError } from './model.ts';
-import { interpretRow, type RowOutcome } from './row-rules.ts';
+import { interpretRow, type RowIdentity, type RowOutcome } from './row-rules.ts';
 import type { NumberedRow } from './row-stream.ts';
 
 /** Matches older lists' organisation codes to the USCC of a subject we know. */
@@ -33,6 +33,34 @@ export class OrgCodeResolver {
     this.cache.set(orgCode, uscc);
     return uscc;
   }
+}
+
+/** The error of a row whose organisation code matches no subject we know (or several). */
+function unmatchedOrgCode({ row, context }: NumberedRow, identity: RowIdentity): RowError {
+  return {
+    sheet: row.sheet,
+    sheetIndex: context.sheetIndex,
+    line: row.line,
+    field: 'uscc',
+    message: '该组织机构代码未匹配到系统中已有主体的统一社会信用代码，请补充统一社会信用代码',
+    severity: 'error',
+    value: 'orgCode' in identity ? identity.orgCode : '',
+  };
+}
+
+/** A registry row ready to write, its subject known by USCC. */
+function registryRow(outcome: Extract<RowOutcome, { kind: 'registry' }>, uscc: string): ReadyRow {
+  return {
+    kind: 'registry',
+    uscc,
+    facts: {
+      ...(outcome.name === undefined ? {} : { name: outcome.name }),
+      ...(outcome.district === undefined ? {} : { district: outcome.district.code }),
+      ...(outcome.registrationStatus === undefined ? {} : { registrationStatus: outcome.registrationStatus }),
+      ...(outcome.movedTo === undefined ? {} : { movedTo: outcome.movedTo }),
+      flags: outcome.flags,
+    },
+  };
 }
 
 /**
@@ -74,32 +102,12 @@ export async function prepareRows(
       'uscc' in outcome.identity ? outcome.identity.uscc : await orgCodes.resolve(outcome.identity.orgCode);
     if (uscc === undefined) {
       counts.rejected += 1;
-      errors.push({
-        sheet: row.sheet,
-        sheetIndex: context.sheetIndex,
-        line: row.line,
-        field: 'uscc',
-        message: '该组织机构代码未匹配到系统中已有主体的统一社会信用代码，请补充统一社会信用代码',
-        severity: 'error',
-        value: 'orgCode' in outcome.identity ? outcome.identity.orgCode : '',
-      });
+      errors.push(unmatchedOrgCode({ row, context, ordinal }, outcome.identity));
       continue;
     }
     counts.accepted += 1;
     if (outcome.kind === 'registry') {
-      ready.push({
-        kind: 'registry',
-        uscc,
-        facts: {
-          ...(outcome.name === undefined ? {} : { name: outcome.name }),
-          ...(outcome.district === undefined ? {} : { district: outcome.district.code }),
-          ...(outcome.registrationStatus === undefined
-            ? {}
-            : { registrationStatus: outcome.registrationStatus }),
-          ...(outcome.movedTo === undefined ? {} : { movedTo: outcome.movedTo }),
-          flags: outcome.flags,
-        },
-      });
+      ready.push(registryRow(outcome, uscc));
       continue;
     }
     const naturalKey = `${uscc}#${outcome.listing.listType}#${outcome.listing.key}`;

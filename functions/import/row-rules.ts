@@ -73,13 +73,9 @@ export const SOURCE_LIST_TYPES: Partial<Record<ImportSource, ListType>> = {
 
 const PERSON_MESSAGE = '自然人信息，已跳过，不予存储';
 
-export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
-  const problem = (
-    field: string,
-    message: string,
-    value?: string,
-    severity: RowError['severity'] = 'error',
-  ): RowError => ({
+/** Makes the row's problems: each carries where the row is. */
+function problemsOf(row: MappedRow, context: RowContext): Problem {
+  return (field, message, value, severity = 'error') => ({
     sheet: row.sheet,
     sheetIndex: context.sheetIndex,
     line: row.line,
@@ -88,30 +84,71 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
     severity,
     ...(value === undefined ? {} : { value }),
   });
+}
 
-  if (context.source === 'enterprise-counts') return interpretCount(row, context, problem);
-
-  const fields = row.fields;
+/** A row of a natural person: an ID in the code column, or an explicit ID column and no code at all. */
+function isPersonRow(fields: MappedRow['fields']): boolean {
   const rawIdentifier = fields.uscc ?? '';
-  // A row of a natural person: an ID in the code column, or an explicit ID column and no code at all.
-  if (
+  return (
     classifyIdentifier(rawIdentifier) === 'person-id' ||
     (rawIdentifier === '' && fields.personId !== undefined)
-  ) {
+  );
+}
+
+export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
+  const problem = problemsOf(row, context);
+  if (context.source === 'enterprise-counts') return interpretCount(row, context, problem);
+  if (isPersonRow(row.fields)) {
     return { kind: 'person', error: problem('uscc', PERSON_MESSAGE, undefined, 'skipped') };
   }
-
   const errors: RowError[] = [];
   const warnings: RowError[] = [];
-  const identity = readIdentity(rawIdentifier, problem, errors, warnings);
-
+  const identity = readIdentity(row.fields.uscc ?? '', problem, errors, warnings);
   if (context.source === 'registry') {
     return interpretRegistry(row, identity, errors, warnings, problem);
   }
+  return interpretListing(row, context, identity, { errors, warnings, problem });
+}
 
+interface Findings {
+  readonly errors: RowError[];
+  readonly warnings: RowError[];
+  readonly problem: Problem;
+}
+
+/** The performance a row states, if it is one we know; an unknown one is a warning. */
+function readPerformance(raw: string | undefined, findings: Findings): string | undefined {
+  if (raw === undefined) return undefined;
+  const performance = parsePerformance(raw);
+  if (performance === undefined)
+    findings.warnings.push(findings.problem('performance', '无法识别的履行情况，已忽略', raw, 'warning'));
+  return performance;
+}
+
+/** A bad listing row, with the listing it still names when it names one. */
+function invalidListing(
+  errors: RowError[],
+  identity: RowIdentity | undefined,
+  listType: ListType | undefined,
+  key: string | undefined,
+): RowOutcome {
+  const named =
+    identity !== undefined && 'uscc' in identity && listType !== undefined && key !== undefined
+      ? { uscc: identity.uscc, listType, key }
+      : undefined;
+  return { kind: 'invalid', errors, ...(named === undefined ? {} : { names: named }) };
+}
+
+function interpretListing(
+  row: MappedRow,
+  context: RowContext,
+  identity: RowIdentity | undefined,
+  findings: Findings,
+): RowOutcome {
+  const { fields } = row;
+  const { errors, warnings, problem } = findings;
   const name = toHalfWidth(fields.name ?? '');
   if (name === '') errors.push(problem('name', '缺少主体名称'));
-
   const listType = readListType(fields.listType, context, problem, errors);
   const department = readDepartment(fields.department, context, problem, errors, warnings);
   const caseNo = fields.caseNo === undefined ? undefined : toHalfWidth(fields.caseNo);
@@ -120,20 +157,10 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
   if (caseNo === undefined && listedAt === undefined && fields.listedAt === undefined) {
     errors.push(problem('caseNo', '缺少案号（文书号）和列入日期，无法识别是哪一条名单记录'));
   }
-  let performance: string | undefined;
-  if (fields.performance !== undefined) {
-    performance = parsePerformance(fields.performance);
-    if (performance === undefined)
-      warnings.push(problem('performance', '无法识别的履行情况，已忽略', fields.performance, 'warning'));
-  }
-
+  const performance = readPerformance(fields.performance, findings);
+  const key = caseNo ?? (listedAt === undefined ? undefined : `D${listedAt}`);
   if (errors.length > 0 || identity === undefined || listType === undefined || department === undefined) {
-    const key = caseNo ?? (listedAt === undefined ? undefined : `D${listedAt}`);
-    const named =
-      identity !== undefined && 'uscc' in identity && listType !== undefined && key !== undefined
-        ? { uscc: identity.uscc, listType, key }
-        : undefined;
-    return { kind: 'invalid', errors, ...(named === undefined ? {} : { names: named }) };
+    return invalidListing(errors, identity, listType, key);
   }
   const uscc = 'uscc' in identity ? identity.uscc : undefined;
   const district = resolveDistrict({
@@ -148,7 +175,7 @@ export function interpretRow(row: MappedRow, context: RowContext): RowOutcome {
     subject: { name, district: district.code, districtSource: district.source },
     listing: {
       listType,
-      key: caseNo ?? `D${listedAt}`,
+      key: key as string,
       department,
       source: context.source,
       ...(caseNo === undefined ? {} : { caseNo }),
