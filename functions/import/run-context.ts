@@ -51,9 +51,7 @@ export interface ImportDeps {
 }
 
 /** Our own messages on the import queue, beside S3's notifications. */
-export type ImportMessage =
-  | { readonly kind: 'import-chunk'; readonly importId: string; readonly chunk: number }
-  | { readonly kind: 'import-release'; readonly importId: string };
+export type { ImportMessage } from '#shared/drop-folder.ts';
 
 /**
  * Who and why for everything an import writes: the person who uploaded it through the API, or the drop
