@@ -109,7 +109,10 @@ const earlyExitSchema = z.discriminatedUnion(
   { error: '提前退出规则须为 after-months、none 或 repair-measures' },
 );
 
-const periodSchema = z.object({ term: termSchema, earlyExit: earlyExitSchema });
+const periodSchema = z.object(
+  { term: termSchema, earlyExit: earlyExitSchema },
+  { error: '须为该名单类型给出期限（term 与 earlyExit）' },
+);
 
 const repairMeasuresSchema = z
   .object({
