@@ -4,6 +4,7 @@
  * `processed/<source>/<importId>/`, so that a partly accepted file does not hide its row errors.
  */
 import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
+import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import type { Logger } from '#shared/logger.ts';
 import type { DropStore } from '#shared/object-store.ts';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
@@ -111,7 +112,7 @@ function listTypeLabel(listType: string): string {
 
 /** Where the receipt files of an import go: beside the file as it is archived. */
 export function receiptKeys(record: Pick<ImportRecord, 'importId' | 'source' | 'fileName'>) {
-  const base = `processed/${record.source}/${record.importId}/${record.fileName}`;
+  const base = `${DROP_PREFIX.processed}${record.source}/${record.importId}/${record.fileName}`;
   return { receipt: `${base}.回执.txt`, errors: `${base}.错误明细.csv` };
 }
 
