@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { deriveUploadKey } from './adapters/upload-url.ts';
 import { loadSigningSecret } from './auth.ts';
-import { createDropWatcher } from './drop-watcher.ts';
+import { createDropWatcher, type DropWatcher } from './drop-watcher.ts';
 import {
   type DynamoLocalSettings,
   ensureTable,
@@ -15,7 +15,7 @@ import {
   superviseDynamoLocal,
 } from './dynamodb-local.ts';
 import { LOCAL_BUCKET_NAME, LOCAL_TABLE_NAME, type LocalRuntime } from './environment.ts';
-import { createLocalHandlers } from './handlers.ts';
+import { createLocalHandlers, type LocalHandlers } from './handlers.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { ensureLocalFolders, type LocalPaths } from './paths.ts';
@@ -53,45 +53,94 @@ export interface RunningRuntime extends LocalRuntime {
 
 /** Starts every part; if one fails to start, what was started is stopped again. */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
-  const { paths, port, log } = options;
-  await ensureLocalFolders(paths);
-  let record: RuntimeRecord | undefined;
-  let stopOnce: Promise<void> | undefined;
-  const dynamo = await superviseDynamoLocal({
-    dbPath: paths.dynamodb,
-    heap: options.dynamo.heap,
-    maxRestarts: options.dynamo.maxRestarts,
-    log,
-    // runtime.json names the Java child, for a later start that finds it orphaned
-    onRestart: (dynamoPid) => {
-      if (record === undefined) return;
-      record = { ...record, ...(dynamoPid === undefined ? {} : { dynamoPid }) };
-      writeRuntimeRecord(paths.runtimeFile, record).catch((error: unknown) =>
-        log(`runtime.json: could not record the new DynamoDB Local pid: ${(error as Error).message}`),
-      );
-    },
-    onGiveUp: (error) => {
-      log(`${error.message}\nstopping the runtime`);
-      stopOnce ??= stopAll();
-      const leave = () => options.onFatal(error);
-      stopOnce.then(leave, leave);
-    },
-  });
-  // A crash must not leave the Java child running nor a runtime.json that names a dead process.
-  const onExit = () => {
-    dynamo.killNow();
-    removeRuntimeRecordSync(paths.runtimeFile);
+  await ensureLocalFolders(options.paths);
+  return new RuntimeAssembly(options).start();
+}
+
+/** What the runtime builds before anything listens: the handlers and the queue and watcher they feed. */
+interface RuntimeParts {
+  readonly handlers: LocalHandlers;
+  readonly jwtSecret: Uint8Array;
+  readonly uploadKey: Uint8Array;
+  readonly queue: ImportQueue;
+  readonly watcher: DropWatcher;
+}
+
+/** The start in named steps, and the stops it collects on the way, run once in reverse of starting. */
+class RuntimeAssembly {
+  private record: RuntimeRecord | undefined;
+  private stopping: Promise<void> | undefined;
+  /** In stopping order: stop accepting requests, then the background parts, DynamoDB Local last. */
+  private readonly stops: (() => Promise<void> | void)[] = [];
+  private dynamo: SupervisedDynamoLocal | undefined;
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  async start(): Promise<RunningRuntime> {
+    const dynamo = await this.startDatabase();
+    try {
+      const parts = await this.buildParts(dynamo);
+      await this.recordRuntime(dynamo);
+      const http = await this.startHttp(parts);
+      this.startBackground(dynamo, parts);
+      return runningRuntime(this.options, dynamo, http, parts.queue, () => this.stop());
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops everything once, however many callers ask. */
+  private stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const stop of this.stops) await Promise.resolve(stop()).catch(() => undefined);
+    await this.dynamo?.stop();
+    await removeRuntimeRecord(this.options.paths.runtimeFile);
+    process.off('exit', this.onExit);
+  }
+
+  /** A crash must not leave the Java child running nor a runtime.json that names a dead process. */
+  private readonly onExit = (): void => {
+    this.dynamo?.killNow();
+    removeRuntimeRecordSync(this.options.paths.runtimeFile);
   };
-  process.on('exit', onExit);
-  // In stopping order: stop accepting requests, then the background parts, DynamoDB Local last.
-  const stops: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops) await Promise.resolve(stop()).catch(() => undefined);
-    await dynamo.stop();
-    await removeRuntimeRecord(paths.runtimeFile);
-    process.off('exit', onExit);
-  };
-  try {
+
+  /** DynamoDB Local under supervision: restarted when it dies, the whole runtime stopped when it keeps dying. */
+  private async startDatabase(): Promise<SupervisedDynamoLocal> {
+    const { paths, log } = this.options;
+    this.dynamo = await superviseDynamoLocal({
+      dbPath: paths.dynamodb,
+      heap: this.options.dynamo.heap,
+      maxRestarts: this.options.dynamo.maxRestarts,
+      log,
+      onRestart: (dynamoPid) => this.recordRestart(dynamoPid),
+      onGiveUp: (error) => {
+        log(`${error.message}\nstopping the runtime`);
+        const leave = () => this.options.onFatal(error);
+        this.stop().then(leave, leave);
+      },
+    });
+    process.on('exit', this.onExit);
+    return this.dynamo;
+  }
+
+  /** runtime.json names the Java child, for a later start that finds it orphaned. */
+  private recordRestart(dynamoPid: number | undefined): void {
+    if (this.record === undefined) return;
+    this.record = { ...this.record, ...(dynamoPid === undefined ? {} : { dynamoPid }) };
+    writeRuntimeRecord(this.options.paths.runtimeFile, this.record).catch((error: unknown) =>
+      this.options.log(
+        `runtime.json: could not record the new DynamoDB Local pid: ${(error as Error).message}`,
+      ),
+    );
+  }
+
+  private async buildParts(dynamo: SupervisedDynamoLocal): Promise<RuntimeParts> {
+    const { paths, port, log } = this.options;
     await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
     const jwtSecret = await loadSigningSecret(paths.jwtSecretFile);
     // Upload URLs are signed here and checked by the server; the key never leaves this process.
@@ -109,24 +158,39 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
       enqueue: (body) => queue.enqueue(body),
       log,
     });
+    return { handlers, jwtSecret, uploadKey, queue, watcher };
+  }
+
+  private async recordRuntime(dynamo: SupervisedDynamoLocal): Promise<void> {
     const dynamoPid = dynamo.pid();
-    record = {
+    this.record = {
       pid: process.pid,
       dynamoEndpoint: dynamo.endpoint,
       ...(dynamoPid === undefined ? {} : { dynamoPid }),
-      port,
+      port: this.options.port,
       startedAt: new Date().toISOString(),
     };
-    await writeRuntimeRecord(paths.runtimeFile, record);
+    await writeRuntimeRecord(this.options.paths.runtimeFile, this.record);
+  }
+
+  private async startHttp(parts: RuntimeParts): Promise<LocalHttpServer> {
+    const { handlers, jwtSecret, uploadKey } = parts;
     const http = await startHttpServer({
-      port,
+      port: this.options.port,
       handlers: { api: handlers.api, exits: handlers.exits },
       jwtSecret,
-      dropDir: paths.dropbox,
+      dropDir: this.options.paths.dropbox,
       uploadKey,
-      log,
+      log: this.options.log,
     });
-    stops.push(() => http.close());
+    this.stops.push(() => http.close());
+    return http;
+  }
+
+  /** The queue, the drop watcher, the trail's stream reader and the monthly schedule. */
+  private startBackground(dynamo: SupervisedDynamoLocal, parts: RuntimeParts): void {
+    const { paths, log } = this.options;
+    const { handlers, queue, watcher } = parts;
     // the table's stream, read as Lambda's event source mapping reads it, feeds the trail
     const trail = createStreamConsumer({
       endpoint: dynamo.endpoint,
@@ -141,24 +205,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<Runnin
     queue.start();
     watcher.start();
     trail.start();
-    stops.push(() => withTimeout(trail.stop(), 5_000));
+    this.stops.push(() => withTimeout(trail.stop(), 5_000));
     const scheduler = startMonthlyScheduler({
       evaluate: (event) => handlers.evaluate(event, lambdaContext('evaluate', 15 * 60_000)),
       log,
     });
-    stops.push(
+    this.stops.push(
       () => watcher.stop(),
       () => scheduler.stop(),
       () => withTimeout(queue.stop(), 5_000),
     );
-    return runningRuntime(options, dynamo, http, queue, () => {
-      stopOnce ??= stopAll();
-      return stopOnce;
-    });
-  } catch (error) {
-    stopOnce ??= stopAll();
-    await stopOnce;
-    throw error;
   }
 }
 
