@@ -15,7 +15,9 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  ResourceNotFoundException,
   type Shard,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamodb-local.ts';
@@ -40,6 +42,8 @@ export interface StreamConsumerOptions {
   /** Wait between polls when caught up. */
   readonly idleMs?: number;
   readonly log: (line: string) => void;
+  /** The Streams client to read with; one for `endpoint` when absent (tests pass one that misbehaves). */
+  readonly streams?: DynamoDBStreamsClient;
 }
 
 export interface StreamConsumer {
@@ -68,7 +72,6 @@ class ShardReader implements StreamConsumer {
   private readonly maxRetries: number;
   private readonly dynamo: ReturnType<typeof localClient>;
   private readonly streams: DynamoDBStreamsClient;
-  private readonly iterators = new Map<string, string>();
   private progress: Progress | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -78,12 +81,14 @@ class ShardReader implements StreamConsumer {
     this.batchSize = options.batchSize ?? 100;
     this.maxRetries = options.maxRetries ?? 5;
     this.dynamo = localClient(options.endpoint);
-    this.streams = new DynamoDBStreamsClient({
-      endpoint: options.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 3,
-    });
+    this.streams =
+      options.streams ??
+      new DynamoDBStreamsClient({
+        endpoint: options.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 3,
+      });
   }
 
   drain(): Promise<number> {
@@ -139,7 +144,6 @@ class ShardReader implements StreamConsumer {
     if (state.streamArn !== arn) {
       state.streamArn = arn;
       state.shards = {};
-      this.iterators.clear();
     }
     const shards = await this.listShards(arn);
     const known = new Set(shards.map((shard) => shard.ShardId));
@@ -154,14 +158,24 @@ class ShardReader implements StreamConsumer {
     return handed;
   }
 
-  /** Reads one shard from where it stands until it has nothing more now. */
+  /**
+   * Reads one shard from where it stands until it has nothing more now. Each read starts from a fresh
+   * iterator after the last record handled: DynamoDB Local may refuse an iterator held across reads
+   * (TrimmedDataAccessException, "Invalid ShardId in ShardIterator") although nothing was trimmed, so
+   * an iterator is never kept, and a refused one is made again from the same place.
+   */
   private async readShard(arn: string, shardId: string, state: Progress): Promise<number> {
     let handed = 0;
-    let iterator =
-      this.iterators.get(shardId) ?? (await this.iteratorFor(arn, shardId, state.shards[shardId]));
+    let refused = 0;
+    let iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
     while (iterator !== undefined && !this.stopped) {
-      const page = await this.records(shardId, iterator, state);
+      const page = await this.records(shardId, iterator);
       if (page === undefined) {
+        if (++refused > MAX_REFUSED_ITERATORS) {
+          throw new Error(
+            `shard ${shardId} keeps refusing iterators after ${state.shards[shardId] ?? 'the start'}`,
+          );
+        }
         iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
         continue;
       }
@@ -175,23 +189,21 @@ class ShardReader implements StreamConsumer {
       iterator = page.next;
       if (page.records.length === 0) break;
     }
-    if (iterator === undefined) {
-      state.shards[shardId] = DONE;
-      this.iterators.delete(shardId);
-    } else this.iterators.set(shardId, iterator);
+    // a shard with no next iterator is closed and read to its end
+    if (iterator === undefined) state.shards[shardId] = DONE;
     await this.saveProgress();
     return handed;
   }
 
-  /** One page of a shard; undefined when the iterator expired and must be made again. */
-  private async records(shardId: string, iterator: string, state: Progress) {
+  /** One page of a shard; undefined when DynamoDB refused the iterator and it must be made again. */
+  private async records(shardId: string, iterator: string) {
     try {
       const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
       return { records: page.Records ?? [], next: page.NextShardIterator };
     } catch (error) {
-      if (!(error instanceof ExpiredIteratorException)) throw error;
+      if (!isRefusedIterator(error)) throw error;
       this.options.log(
-        `stream ${this.options.name}: iterator of ${shardId} expired after ${state.shards[shardId] ?? 'the start'}`,
+        `stream ${this.options.name}: ${shardId} refused its iterator (${(error as Error).name})`,
       );
       return undefined;
     }
@@ -317,6 +329,15 @@ class ShardReader implements StreamConsumer {
     await writeFile(temporary, JSON.stringify(this.progress));
     await rename(temporary, this.options.checkpointFile);
   }
+}
+
+/** Iterators re-made for one shard in one read before the read gives up (the poll retries later). */
+const MAX_REFUSED_ITERATORS = 5;
+
+/** An iterator DynamoDB will not read from: expired, or one DynamoDB Local wrongly calls trimmed or unknown. */
+function isRefusedIterator(error: unknown): boolean {
+  if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) return true;
+  return error instanceof ResourceNotFoundException && /ShardIterator/i.test(error.message);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,6 +3,8 @@
  * Streams API as Lambda's event source mapping would): who, why, before and after of every change,
  * once per change however often a record is delivered, and nothing lost when the handler fails.
  */
+
+import { DynamoDBStreamsClient, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planExitListing, planRecordListing } from '#domain/changes.ts';
@@ -10,6 +12,7 @@ import { AUDITED_TYPES, type ChangedBy } from '#domain/trail.ts';
 import { uscc18CheckChar } from '#domain/uscc.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { monthTrail, subjectTrail } from '#storage/trail-store.ts';
+import { createStreamConsumer } from '../../local/stream-reader.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, scanTable, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
@@ -195,6 +198,55 @@ describe('the trail from the stream', () => {
     expect(entries.length).toBeGreaterThan(16);
     for (const partition of partitions) expect(partition).toMatch(/^AUDIT#\d{4}-\d{2}#\d{2}$/);
     expect(partitions.size).toBeGreaterThan(4);
+  });
+});
+
+describe('the local stream reader', () => {
+  it('makes a refused iterator again from where it stood and hands on every record once', async () => {
+    // Prepare: DynamoDB Local sometimes calls a good iterator trimmed; every third read is refused so
+    const streams = new DynamoDBStreamsClient({
+      endpoint: table.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let reads = 0;
+    streams.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetRecordsCommand' && ++reads % 3 === 0) {
+          throw new TrimmedDataAccessException({
+            message: 'read past the oldest stream record',
+            $metadata: {},
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseIterators' },
+    );
+    const uscc = makeUscc(5);
+    const handed: string[] = [];
+    const consumer = createStreamConsumer({
+      endpoint: table.endpoint,
+      tableName: table.tableName,
+      name: 'refused',
+      types: AUDITED_TYPES,
+      batchSize: 2,
+      handler: async (event) => {
+        for (const record of event.Records) handed.push(record.dynamodb?.SequenceNumber as string);
+        return { batchItemFailures: [] };
+      },
+      streams,
+      log: () => undefined,
+    });
+    await consumer.drain();
+    handed.length = 0;
+    // Act: 4 listings of one subject make 8 records (a subject and a listing each), read through refused iterators
+    for (let index = 0; index < 4; index++) await list(deps, uscc, `(2022)冀0102执5${index}号`, clerk);
+    await consumer.drain();
+    await consumer.stop();
+    // Assess
+    expect(reads).toBeGreaterThan(3);
+    expect(handed).toHaveLength(8);
+    expect(new Set(handed).size).toBe(8);
   });
 });
 
