@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { type ApiFunction, matchRoute, ROUTES, routeKey } from '#shared/routes.ts';
+import { type ApiFunction, matchRoute, ROUTES, type RouteDefinition, routeKey } from '#shared/routes.ts';
 import { bearerToken, InvalidTokenError, verifyToken } from './auth.ts';
 import { DROP_UPLOAD_PREFIX, receiveDropUpload } from './drop-upload.ts';
 import { apiGatewayPath, type HttpApiEvent, httpApiEvent, newRequestId } from './http-event.ts';
@@ -77,44 +77,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   return { server, url: `http://${host}:${port}`, port, close: () => closeServer(server) };
 }
 
+/** One request: an upload to the drop folder, or a route of the API behind its authorizer. */
 async function respond(
   request: IncomingMessage,
   requestId: string,
   options: HttpServerOptions,
 ): Promise<HttpAnswer> {
   const receivedAt = new Date();
-  const target = request.url ?? '/';
-  const queryAt = target.indexOf('?');
-  const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
-  const rawQueryString = queryAt === -1 ? '' : target.slice(queryAt + 1);
-  const method = request.method ?? 'GET';
-
-  if (rawPath.startsWith(DROP_UPLOAD_PREFIX)) {
-    if (method !== 'PUT')
-      return drained(request, problemAnswer(405, 'method-not-allowed', 'uploads use PUT', { allow: 'PUT' }));
-    return receiveDropUpload(
-      request,
-      { pathname: rawPath, query: rawQueryString },
-      { dropDir: options.dropDir, uploadKey: options.uploadKey, maxBytes: options.maxUploadBytes },
-    );
-  }
+  const { method, rawPath, rawQueryString } = requestTarget(request);
+  if (rawPath.startsWith(DROP_UPLOAD_PREFIX))
+    return respondToUpload(request, method, rawPath, rawQueryString, options);
 
   const path = apiGatewayPath(rawPath);
   if (path === undefined) return drained(request, malformedPathAnswer());
   const match = matchRoute(method, path);
   if (match === undefined) return drained(request, noRouteAnswer(method, path));
-
-  let claims: Record<string, unknown> | undefined;
-  if (match.route.public !== true) {
-    const token = bearerToken(request.headers.authorization);
-    try {
-      if (token === undefined) throw new InvalidTokenError('a bearer token is required');
-      claims = await verifyToken(options.jwtSecret, token);
-    } catch (error) {
-      if (!(error instanceof InvalidTokenError)) throw error;
-      return drained(request, unauthorizedAnswer(error.message));
-    }
-  }
+  const authorization = await authorize(request, match.route, options.jwtSecret);
+  if ('refusal' in authorization) return drained(request, authorization.refusal);
 
   const body = await readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
   if (body === undefined) return problemAnswer(413, 'payload-too-large', 'the request body exceeds 10 MB');
@@ -129,13 +108,71 @@ async function respond(
     httpVersion: request.httpVersion,
     routeKey: routeKey(match.route),
     pathParameters: match.pathParameters,
-    ...(claims === undefined ? {} : { claims }),
+    ...(authorization.claims === undefined ? {} : { claims: authorization.claims }),
     receivedAt,
     requestId,
   });
-  const handler = options.handlers[match.route.function];
+  return invokeRoute(event, match.route.function, options);
+}
+
+/** The method, and the request target split into its path and query string (both as sent). */
+function requestTarget(request: IncomingMessage): {
+  method: string;
+  rawPath: string;
+  rawQueryString: string;
+} {
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  return {
+    method: request.method ?? 'GET',
+    rawPath: queryAt === -1 ? target : target.slice(0, queryAt),
+    rawQueryString: queryAt === -1 ? '' : target.slice(queryAt + 1),
+  };
+}
+
+/** In place of S3's presigned URL: a PUT into the drop folder. */
+function respondToUpload(
+  request: IncomingMessage,
+  method: string,
+  rawPath: string,
+  rawQueryString: string,
+  options: HttpServerOptions,
+): Promise<HttpAnswer> | HttpAnswer {
+  if (method !== 'PUT')
+    return drained(request, problemAnswer(405, 'method-not-allowed', 'uploads use PUT', { allow: 'PUT' }));
+  return receiveDropUpload(
+    request,
+    { pathname: rawPath, query: rawQueryString },
+    { dropDir: options.dropDir, uploadKey: options.uploadKey, maxBytes: options.maxUploadBytes },
+  );
+}
+
+/** The JWT authorizer: the token's claims (none on a public route), or the 401 that refuses the request. */
+async function authorize(
+  request: IncomingMessage,
+  route: RouteDefinition,
+  jwtSecret: Uint8Array,
+): Promise<{ readonly claims: Record<string, unknown> | undefined } | { readonly refusal: HttpAnswer }> {
+  if (route.public === true) return { claims: undefined };
+  const token = bearerToken(request.headers.authorization);
   try {
-    return answerFromResult(await handler(event, lambdaContext(match.route.function, API_TIMEOUT_MS)));
+    if (token === undefined) throw new InvalidTokenError('a bearer token is required');
+    return { claims: await verifyToken(jwtSecret, token) };
+  } catch (error) {
+    if (!(error instanceof InvalidTokenError)) throw error;
+    return { refusal: unauthorizedAnswer(error.message) };
+  }
+}
+
+/** Calls the route's handler as Lambda would; what it throws becomes API Gateway's 500. */
+async function invokeRoute(
+  event: HttpApiEvent,
+  name: ApiFunction,
+  options: HttpServerOptions,
+): Promise<HttpAnswer> {
+  const handler = options.handlers[name];
+  try {
+    return answerFromResult(await handler(event, lambdaContext(name, API_TIMEOUT_MS)));
   } catch (error) {
     options.log?.(`http: ${event.routeKey} threw: ${(error as Error).stack ?? String(error)}`);
     return INTERNAL_ERROR_ANSWER;
