@@ -6,15 +6,6 @@
  * is too big for one transaction, is written subject by subject instead, each with its counters.
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  type ListingFacts,
-  planRecordListing,
-  planRegistryUpdate,
-  type RecordOutcome,
-  type RegistryFacts,
-  type RegistryOutcome,
-  type SubjectFacts,
-} from '#domain/changes.ts';
 import type { Listing, Subject } from '#domain/model.ts';
 import { listingSortKey, type StoredListing } from '#domain/subject-writes.ts';
 import { batchGetAll, TRANSACT_LIMIT, transactWrite } from '#storage/batch.ts';
@@ -28,49 +19,16 @@ import {
   type ListingRef,
   planSubjectWrites,
   type StoreDeps,
-  type SubjectChange,
   syncListingDistricts,
 } from '#storage/subject-store.ts';
-import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts } from './model.ts';
+import { type ChunkPosition, ChunkTakenOverError, chunkUpdate } from './chunk-cursor.ts';
+import { emptyCounts, type ImportCounts } from './model.ts';
+import { addCounts, type ReadyRow, rowsBySubject, subjectChanges } from './ready-row.ts';
+
+export { type ChunkCursor, type ChunkPosition, ChunkTakenOverError } from './chunk-cursor.ts';
+export { type ReadyRow, usccOf } from './ready-row.ts';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
-
-/** A row ready to write: its subject known by USCC. */
-export type ReadyRow =
-  | { readonly kind: 'listing'; readonly subject: SubjectFacts; readonly listing: ListingFacts }
-  | { readonly kind: 'registry'; readonly uscc: string; readonly facts: RegistryFacts }
-  | {
-      readonly kind: 'count';
-      readonly district: string;
-      readonly month: string;
-      readonly enterprises: number;
-    };
-
-/**
- * Where a chunk stands: every row up to `checkpoint` is written, and of the groups planned from the
- * rows after it (a buffer), `groupsDone` are committed. Groups are planned deterministically from the
- * buffer's rows, so a retried worker plans the same groups and skips those already done.
- */
-export interface ChunkCursor {
-  readonly checkpoint: number;
-  readonly groupsDone: number;
-}
-
-export interface ChunkPosition {
-  readonly importId: string;
-  readonly chunk: number;
-  /** The cursor stored before this group. */
-  readonly before: ChunkCursor;
-  /** The cursor after it. */
-  readonly after: ChunkCursor;
-}
-
-export class ChunkTakenOverError extends Error {
-  constructor(importId: string, chunk: number) {
-    super(`chunk ${chunk} of import ${importId} is being written by another worker`);
-    this.name = 'ChunkTakenOverError';
-  }
-}
 
 export interface GroupResult {
   readonly counts: ImportCounts;
@@ -83,79 +41,6 @@ export interface GroupResult {
    * everything rather than assume its unknown subjects new.
    */
   readonly foundExisting: boolean;
-}
-
-const RECORD_COUNT: Record<RecordOutcome, keyof ImportCounts> = {
-  new: 'listingsNew',
-  unchanged: 'listingsUnchanged',
-  updated: 'listingsUpdated',
-  revived: 'listingsRevived',
-  'exited-reappeared': 'exitedReappeared',
-};
-const REGISTRY_COUNT: Record<RegistryOutcome, keyof ImportCounts> = {
-  updated: 'registryUpdated',
-  unchanged: 'registryUpdated',
-  unknown: 'registryUnknown',
-  moved: 'subjectsMoved',
-};
-
-/** The subject a listing or registry row changes. */
-export function usccOf(row: Exclude<ReadyRow, { kind: 'count' }>): string {
-  return row.kind === 'listing' ? row.subject.uscc : row.uscc;
-}
-
-/** The changes of one subject, with planners that tally their outcomes into `tally` when run. */
-function subjectChanges(rows: readonly ReadyRow[], tally: ImportCounts): SubjectChange[] {
-  return rows.map((row) => {
-    if (row.kind === 'listing') {
-      const ref = { uscc: row.subject.uscc, listType: row.listing.listType, key: row.listing.key };
-      return {
-        ref,
-        planner: planRecordListing(row.subject, row.listing, (outcome) => {
-          tally[RECORD_COUNT[outcome]] += 1;
-        }),
-      };
-    }
-    if (row.kind === 'registry') {
-      return {
-        planner: planRegistryUpdate(row.facts, (outcome) => {
-          if (outcome !== 'unchanged') tally[REGISTRY_COUNT[outcome]] += 1;
-        }),
-      };
-    }
-    throw new Error('enterprise counts do not change subjects');
-  });
-}
-
-function addCounts(target: ImportCounts, source: Partial<ImportCounts>) {
-  for (const name of IMPORT_COUNT_NAMES) target[name] += source[name] ?? 0;
-}
-
-function chunkUpdate(deps: StoreDeps, position: ChunkPosition, counts: ImportCounts): TransactItems[number] {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {
-    ':checkpoint': position.before.checkpoint,
-    ':groupsDone': position.before.groupsDone,
-    ':nextCheckpoint': position.after.checkpoint,
-    ':nextGroupsDone': position.after.groupsDone,
-  };
-  const adds: string[] = [];
-  IMPORT_COUNT_NAMES.forEach((name, index) => {
-    if (counts[name] === 0) return;
-    names[`#c${index}`] = name;
-    values[`:c${index}`] = counts[name];
-    adds.push(`#c${index} :c${index}`);
-  });
-  return {
-    Update: {
-      TableName: deps.tableName,
-      Key: keys.importChunk(position.importId, position.chunk),
-      UpdateExpression: `SET checkpoint = :nextCheckpoint, groupsDone = :nextGroupsDone${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-      ConditionExpression: 'checkpoint = :checkpoint AND groupsDone = :groupsDone',
-      ...(adds.length > 0 ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: values,
-    },
-  };
 }
 
 function countItems(deps: StoreDeps, actor: Actor, rows: readonly ReadyRow[], at: string): TransactItems {
@@ -184,18 +69,6 @@ export interface GroupOptions {
   readonly written?: ReadonlySet<string>;
   /** Assume subjects not in `written` are new and skip reading them. */
   readonly optimistic?: boolean;
-}
-
-/** Groups a group's rows by the subject they touch; enterprise counts touch none. */
-function rowsBySubject(rows: readonly ReadyRow[]): Map<string, ReadyRow[]> {
-  const bySubject = new Map<string, ReadyRow[]>();
-  for (const row of rows) {
-    if (row.kind === 'count') continue;
-    const list = bySubject.get(usccOf(row)) ?? [];
-    list.push(row);
-    bySubject.set(usccOf(row), list);
-  }
-  return bySubject;
 }
 
 /** What a group read: subjects by USCC, and each subject's listings by sort key. */

@@ -5,7 +5,7 @@
  * transaction); subjects are ordered by district so that a group moves few district counters. Pure and
  * deterministic: a retried worker plans the same groups from the same rows.
  */
-import { type ReadyRow, usccOf } from './apply-group.ts';
+import { type ReadyRow, usccOf } from './ready-row.ts';
 
 /** Actions a group may plan for; the rest of the 100 is slack for counters we cannot foresee. */
 export const GROUP_ACTION_BUDGET = 92;

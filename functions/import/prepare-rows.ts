@@ -6,8 +6,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { indexPartitions } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { GSI } from '#storage/table-definition.ts';
-import type { ReadyRow } from './apply-group.ts';
 import { emptyCounts, type RowError } from './model.ts';
+import type { ReadyRow } from './ready-row.ts';
 import { interpretRow, type RowIdentity, type RowOutcome } from './row-rules.ts';
 import type { NumberedRow } from './row-stream.ts';
 

@@ -7,11 +7,20 @@ import type { ListingFacts, SubjectFacts } from '#domain/changes.ts';
 import { resolveDistrict } from '#domain/district.ts';
 import type { ListType, RegistrationStatus, SubjectFlags } from '#domain/model.ts';
 import { normalizeBankruptcy, normalizeRegistrationStatus, parseYesNo } from '#domain/registration.ts';
-import { compactText, toHalfWidth } from '#domain/text.ts';
-import { classifyIdentifier, validateOrgCode, validateUscc } from '#domain/uscc.ts';
+import { toHalfWidth } from '#domain/text.ts';
+import { classifyIdentifier } from '#domain/uscc.ts';
 import type { ImportSource, RowError } from './model.ts';
 import type { MappedRow } from './parse/header.ts';
-import { parseCount, parseDate, parseListTypeLabel, parseMonth, parsePerformance } from './parse/values.ts';
+import { parseCount, parseMonth, parsePerformance } from './parse/values.ts';
+import {
+  optionalText,
+  type Problem,
+  readDate,
+  readDepartment,
+  readIdentity,
+  readListType,
+  SOURCE_LIST_TYPES,
+} from './row-fields.ts';
 
 export interface RowContext {
   readonly source: ImportSource;
@@ -63,13 +72,7 @@ export type RowOutcome =
       readonly names?: { readonly uscc: string; readonly listType: ListType; readonly key: string };
     };
 
-/** The list type a department source implies when neither the row nor the title names one. */
-export const SOURCE_LIST_TYPES: Partial<Record<ImportSource, ListType>> = {
-  court: 'court-debtor',
-  tax: 'tax-violation',
-  procurement: 'procurement-violation',
-  market: 'market-violation',
-};
+export { SOURCE_LIST_TYPES };
 
 const PERSON_MESSAGE = '自然人信息，已跳过，不予存储';
 
@@ -187,88 +190,6 @@ function interpretListing(
     },
     warnings,
   };
-}
-
-type Problem = (field: string, message: string, value?: string, severity?: RowError['severity']) => RowError;
-
-function optionalText<K extends string>(name: K, value: string | undefined): Partial<Record<K, string>> {
-  if (value === undefined) return {};
-  const text = toHalfWidth(value);
-  return text === '' ? {} : ({ [name]: text } as Record<K, string>);
-}
-
-function readIdentity(
-  raw: string,
-  problem: Problem,
-  errors: RowError[],
-  warnings: RowError[],
-): RowIdentity | undefined {
-  if (raw === '') {
-    errors.push(problem('uscc', '缺少统一社会信用代码'));
-    return undefined;
-  }
-  if (classifyIdentifier(raw) === 'org-code') {
-    const org = validateOrgCode(raw);
-    if (!org.ok) {
-      errors.push(problem('uscc', org.message, raw));
-      return undefined;
-    }
-    return { orgCode: org.orgCode };
-  }
-  const result = validateUscc(raw);
-  if (!result.ok) {
-    errors.push(problem('uscc', result.message, raw));
-    return undefined;
-  }
-  for (const warning of result.warnings) warnings.push(problem('uscc', warning.message, raw, 'warning'));
-  return { uscc: result.uscc };
-}
-
-function readListType(raw: string | undefined, context: RowContext, problem: Problem, errors: RowError[]) {
-  if (raw !== undefined) {
-    const parsed = parseListTypeLabel(raw);
-    if (parsed === undefined) errors.push(problem('listType', '无法识别的名单类型', raw));
-    return parsed;
-  }
-  const implied = context.titleListType ?? SOURCE_LIST_TYPES[context.source];
-  if (implied === undefined) errors.push(problem('listType', '缺少名单类型（文件标题和名单类型列都未注明）'));
-  return implied;
-}
-
-function readDepartment(
-  raw: string | undefined,
-  context: RowContext,
-  problem: Problem,
-  errors: RowError[],
-  warnings: RowError[],
-) {
-  const fromRow = raw === undefined ? undefined : toHalfWidth(raw);
-  if (context.department !== undefined) {
-    if (fromRow !== undefined && fromRow !== '' && fromRow !== context.department) {
-      warnings.push(
-        problem('department', `认定部门按上传部门“${context.department}”记录`, fromRow, 'warning'),
-      );
-    }
-    return context.department;
-  }
-  if (fromRow === undefined || fromRow === '') {
-    errors.push(problem('department', '缺少认定部门'));
-    return undefined;
-  }
-  return fromRow;
-}
-
-function readDate(
-  field: string,
-  label: string,
-  raw: string | undefined,
-  problem: Problem,
-  errors: RowError[],
-) {
-  if (raw === undefined || compactText(raw) === '') return undefined;
-  const parsed = parseDate(raw);
-  if (parsed === undefined) errors.push(problem(field, `无法识别的${label}`, raw));
-  return parsed;
 }
 
 function interpretRegistry(
