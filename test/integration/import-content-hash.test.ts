@@ -3,8 +3,11 @@
  * mistake can still drop the same file into `court/`, while the same file twice in one source stays
  * a duplicate.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { DropStore } from '#shared/object-store.ts';
 import { getImport } from '../../functions/import/import-store.ts';
+import { importObject } from '../../functions/import/worker.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';
@@ -41,5 +44,26 @@ describe('the content hash', () => {
       status: 'duplicate',
       duplicateOf: dropImportId(first),
     });
+  });
+  it('hashes the file in the same read as its scan: two reads in all for a file written in one go', async () => {
+    // Prepare: a drop store that counts the reads of the file
+    const harness = createImportHarness(await createTestTable('content-hash'));
+    const content = utf8Csv([[...COURT_HEADER], ...courtRows(3, 91)]);
+    const key = harness.drop('court', '一次读取.csv', content);
+    const reads: string[] = [];
+    const drop: DropStore = {
+      ...harness.deps.drop,
+      read: (read) => {
+        reads.push(read);
+        return harness.deps.drop.read(read);
+      },
+    };
+    // Act
+    await importObject({ ...harness.deps, drop }, { key, eTag: 'etag-1', sequencer: '0055AED6DCD90281E5' });
+    // Assess: pass 1 (hash and scan) and the chunk; the hash is that of the whole file
+    expect(reads).toEqual([key, key]);
+    const receipt = await getImport(harness.deps.store, dropImportId(key));
+    expect(receipt?.status).toBe('succeeded');
+    expect(receipt?.sha256).toBe(createHash('sha256').update(content).digest('hex'));
   });
 });
