@@ -122,7 +122,7 @@ export async function monthTrail(
   const sortKey = GSI.auditByMonth.sortKey;
   const merged = perShard
     .flatMap((shard) => shard.items)
-    .sort((a, b) => String(a[sortKey]).localeCompare(String(b[sortKey])));
+    .sort((a, b) => byteOrder(String(a[sortKey]), String(b[sortKey])));
   const items = merged.slice(0, page.limit);
   const more = merged.length > page.limit || perShard.some((shard) => shard.more);
   const last = items.at(-1);
@@ -130,4 +130,13 @@ export async function monthTrail(
     entries: items.map(entryOf),
     ...(more && last !== undefined ? { next: String(last[sortKey]) } : {}),
   };
+}
+
+/**
+ * The order DynamoDB keeps sort keys in (their UTF-8 bytes; these keys are ASCII, so code units),
+ * not a locale's: entries of one transaction share a time and differ in ids where `-`, `_` and case
+ * sort differently, and a merge in another order than each shard's would skip an entry between pages.
+ */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

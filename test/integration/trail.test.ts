@@ -11,7 +11,7 @@ import { planExitListing, planRecordListing } from '#domain/changes.ts';
 import { AUDITED_TYPES, type ChangedBy } from '#domain/trail.ts';
 import { uscc18CheckChar } from '#domain/uscc.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
-import { monthTrail, subjectTrail } from '#storage/trail-store.ts';
+import { monthTrail, subjectTrail, writeTrailEntries } from '#storage/trail-store.ts';
 import { createStreamConsumer } from '../../local/stream-reader.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, scanTable, utf8Csv } from '../support/files.ts';
@@ -198,6 +198,40 @@ describe('the trail from the stream', () => {
     expect(entries.length).toBeGreaterThan(16);
     for (const partition of partitions) expect(partition).toMatch(/^AUDIT#\d{4}-\d{2}#\d{2}$/);
     expect(partitions.size).toBeGreaterThan(4);
+  });
+});
+
+describe("the month's trail", () => {
+  it('pages entries of one instant, over every shard, each exactly once', async () => {
+    // Prepare: 40 changes at the same millisecond (one transaction's items share their time)
+    const own = await createTestTable('trail-month');
+    const at = '2026-11-30T01:00:00.000Z';
+    const entries = Array.from({ length: 40 }, (_, index) => ({
+      recordId: `arn:stream/${index}`,
+      entry: {
+        itemType: 'listing' as const,
+        itemKey: { PK: `SUBJ#${index}`, SK: 'LIST#court-debtor#1' },
+        event: 'created' as const,
+        at,
+        changedBy: clerk,
+        changes: { status: { after: 'active' } },
+      },
+    }));
+    await writeTrailEntries({ client: own.documentClient, tableName: own.tableName }, entries);
+    // Act
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await monthTrail({ client: own.documentClient, tableName: own.tableName }, '2026-11', {
+        limit: 3,
+        ...(after === undefined ? {} : { after }),
+      });
+      seen.push(...page.entries.map((entry) => entry.itemKey.PK));
+      after = page.next;
+    } while (after !== undefined);
+    // Assess
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
   });
 });
 
