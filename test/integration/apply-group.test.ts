@@ -12,7 +12,11 @@ import { emptyCounts } from '../../functions/import/model.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { makeUscc } from '../support/files.ts';
 
-const actor = { principal: 'test', role: 'system', cause: { kind: 'import', id: 'apply-group-test' } } as const;
+const actor = {
+  principal: 'test',
+  role: 'system',
+  cause: { kind: 'import', id: 'apply-group-test' },
+} as const;
 let deps: StoreDeps;
 
 function listingRow(serial: number, caseNo: string): ReadyRow {
