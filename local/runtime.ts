@@ -66,7 +66,7 @@ interface RuntimeParts {
   readonly watcher: DropWatcher;
 }
 
-/** The start in named steps, and the stops it collects on the way, run once in reverse of starting. */
+/** The start in named steps, and the stops it collects on the way, run once when the runtime stops. */
 class RuntimeAssembly {
   private record: RuntimeRecord | undefined;
   private stopping: Promise<void> | undefined;
