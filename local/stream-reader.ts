@@ -6,8 +6,6 @@
  * parked in the on-failure folder (the stack's on-failure queue) and reading goes on.
  * With a checkpoint file, a restart of `npm start` goes on where it stopped.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -19,9 +17,11 @@ import {
   type Shard,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamodb-local.ts';
+import { BatchDelivery, sleep } from './stream-delivery.ts';
 import { lambdaStreamRecord, matchesTypeFilter } from './stream-event.ts';
+import { DONE, type Progress, StreamProgress } from './stream-progress.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -54,32 +54,23 @@ export interface StreamConsumer {
   stop(): Promise<void>;
 }
 
-interface Progress {
-  streamArn?: string;
-  /** Per shard: the last sequence number handled, or `done` for a closed shard read to its end. */
-  shards: Record<string, string>;
-}
-
-const DONE = 'done';
-
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
   return new ShardReader(options);
 }
 
 /** The consumer: its clients, its place in the stream, and the background loop. */
 class ShardReader implements StreamConsumer {
-  private readonly batchSize: number;
-  private readonly maxRetries: number;
+  private readonly delivery: BatchDelivery;
   private readonly dynamo: ReturnType<typeof localClient>;
   private readonly streams: DynamoDBStreamsClient;
-  private progress: Progress | undefined;
+  private readonly progress: StreamProgress;
   private running: Promise<void> | undefined;
   private stopped = false;
   private busy: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly options: StreamConsumerOptions) {
-    this.batchSize = options.batchSize ?? 100;
-    this.maxRetries = options.maxRetries ?? 5;
+    this.delivery = new BatchDelivery(options);
+    this.progress = new StreamProgress(options.checkpointFile);
     this.dynamo = localClient(options.endpoint);
     this.streams =
       options.streams ??
@@ -140,7 +131,7 @@ class ShardReader implements StreamConsumer {
   private async pollOnce(): Promise<number> {
     const arn = await this.streamArn();
     if (arn === undefined) return 0;
-    const state = await this.loadProgress();
+    const state = await this.progress.load();
     if (state.streamArn !== arn) {
       state.streamArn = arn;
       state.shards = {};
@@ -182,7 +173,7 @@ class ShardReader implements StreamConsumer {
       const passing = page.records
         .map((record) => lambdaStreamRecord(record, arn))
         .filter((record) => matchesTypeFilter(record, this.options.types));
-      if (passing.length > 0) await this.deliver(arn, shardId, passing);
+      if (passing.length > 0) await this.delivery.deliver(arn, shardId, passing);
       const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
       if (last !== undefined) state.shards[shardId] = last;
       handed += passing.length;
@@ -191,7 +182,7 @@ class ShardReader implements StreamConsumer {
     }
     // a shard with no next iterator is closed and read to its end
     if (iterator === undefined) state.shards[shardId] = DONE;
-    await this.saveProgress();
+    await this.progress.save();
     return handed;
   }
 
@@ -207,68 +198,6 @@ class ShardReader implements StreamConsumer {
       );
       return undefined;
     }
-  }
-
-  /** Hands records to the handler in batches; returns when all are handled or parked. */
-  private async deliver(arn: string, shardId: string, records: DynamoDBRecord[]): Promise<void> {
-    let pending = records;
-    let attempt = 0;
-    while (pending.length > 0) {
-      const batch = pending.slice(0, this.batchSize);
-      const failedFrom = await this.invoke(batch);
-      if (failedFrom === undefined) {
-        pending = pending.slice(batch.length);
-        attempt = 0;
-        continue;
-      }
-      // records before the failed one are done; the rest of the batch is retried
-      const index = Math.max(
-        0,
-        batch.findIndex((record) => record.dynamodb?.SequenceNumber === failedFrom),
-      );
-      pending = pending.slice(index);
-      attempt++;
-      if (attempt <= this.maxRetries) {
-        await sleep(Math.min(5_000, 100 * 2 ** attempt));
-        continue;
-      }
-      await this.park(arn, shardId, batch.slice(index));
-      pending = pending.slice(batch.length - index);
-      attempt = 0;
-    }
-  }
-
-  /** Calls the handler; the sequence number to redeliver from, or undefined when all went well. */
-  private async invoke(batch: DynamoDBRecord[]): Promise<string | undefined> {
-    try {
-      const response = await this.options.handler({ Records: batch });
-      return response?.batchItemFailures?.[0]?.itemIdentifier;
-    } catch (error) {
-      this.options.log(`stream ${this.options.name}: the handler failed: ${(error as Error).message}`);
-      return batch[0]?.dynamodb?.SequenceNumber ?? '';
-    }
-  }
-
-  /** A batch that kept failing: its position goes to the failure folder (the on-failure queue). */
-  private async park(arn: string, shardId: string, batch: DynamoDBRecord[]): Promise<void> {
-    const first = batch[0]?.dynamodb?.SequenceNumber ?? 'unknown';
-    const last = batch.at(-1)?.dynamodb?.SequenceNumber ?? 'unknown';
-    this.options.log(
-      `stream ${this.options.name}: records ${first}..${last} kept failing; parked for a replay`,
-    );
-    if (this.options.failureDir === undefined) return;
-    await mkdir(this.options.failureDir, { recursive: true });
-    const position = {
-      consumer: this.options.name,
-      streamArn: arn,
-      shardId,
-      firstSequence: first,
-      lastSequence: last,
-    };
-    await writeFile(
-      join(this.options.failureDir, `${this.options.name}-${first}.json`),
-      JSON.stringify(position),
-    );
   }
 
   private async streamArn(): Promise<string | undefined> {
@@ -308,27 +237,6 @@ class ShardReader implements StreamConsumer {
     );
     return result.ShardIterator;
   }
-
-  private async loadProgress(): Promise<Progress> {
-    if (this.progress !== undefined) return this.progress;
-    this.progress = { shards: {} };
-    if (this.options.checkpointFile !== undefined) {
-      try {
-        this.progress = JSON.parse(await readFile(this.options.checkpointFile, 'utf8')) as Progress;
-      } catch {
-        // no checkpoint yet: start at the stream's beginning
-      }
-    }
-    return this.progress;
-  }
-
-  private async saveProgress(): Promise<void> {
-    if (this.options.checkpointFile === undefined || this.progress === undefined) return;
-    await mkdir(dirname(this.options.checkpointFile), { recursive: true });
-    const temporary = `${this.options.checkpointFile}.tmp`;
-    await writeFile(temporary, JSON.stringify(this.progress));
-    await rename(temporary, this.options.checkpointFile);
-  }
 }
 
 /** Iterators re-made for one shard in one read before the read gives up (the poll retries later). */
@@ -338,8 +246,4 @@ const MAX_REFUSED_ITERATORS = 5;
 function isRefusedIterator(error: unknown): boolean {
   if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) return true;
   return error instanceof ResourceNotFoundException && /ShardIterator/i.test(error.message);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
