@@ -4,6 +4,9 @@
  * once per change however often a record is delivered, and nothing lost when the handler fails.
  */
 
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBStreamsClient, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -281,6 +284,45 @@ describe('the local stream reader', () => {
     expect(reads).toBeGreaterThan(3);
     expect(handed).toHaveLength(8);
     expect(new Set(handed).size).toBe(8);
+  });
+});
+
+describe('a batch that keeps failing', () => {
+  it("is parked with its position in the failure folder, as on the stack's on-failure queue, and reading goes on", async () => {
+    // Prepare: the handler always fails a batch holding one poisoned subject
+    const failureDir = mkdtempSync(join(tmpdir(), 'stream-failed-'));
+    const poisoned = makeUscc(6);
+    const handed: string[] = [];
+    const consumer = createStreamConsumer({
+      endpoint: table.endpoint,
+      tableName: table.tableName,
+      name: 'parking',
+      types: AUDITED_TYPES,
+      batchSize: 1,
+      maxRetries: 2,
+      failureDir,
+      handler: async (event) => {
+        const keys = event.Records.map((record) => record.dynamodb?.Keys?.PK?.S ?? '');
+        if (keys.some((key) => key === `SUBJ#${poisoned}`)) throw new Error('cannot write this one');
+        handed.push(...keys);
+        return { batchItemFailures: [] };
+      },
+      log: () => undefined,
+    });
+    await consumer.drain();
+    handed.length = 0;
+    // Act
+    await list(deps, poisoned, '(2022)冀0102执6号', clerk);
+    await list(deps, makeUscc(7), '(2022)冀0102执7号', clerk);
+    await consumer.drain();
+    await consumer.stop();
+    // Assess: the poisoned subject's two records were parked, the next subject's records handed on
+    const parked = readdirSync(failureDir).map((name) =>
+      JSON.parse(readFileSync(join(failureDir, name), 'utf8')),
+    );
+    expect(parked).toHaveLength(2);
+    expect(parked[0]).toMatchObject({ consumer: 'parking', shardId: expect.any(String) });
+    expect(handed).toEqual([`SUBJ#${makeUscc(7)}`, `SUBJ#${makeUscc(7)}`]);
   });
 });
 
