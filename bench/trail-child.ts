@@ -5,9 +5,6 @@
  * it the import has ended: it reads the stream to its end, stops, and prints one line of JSON
  * ({@link TrailChildResult}) on stdout.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -45,72 +42,35 @@ const client = createDocumentClient({ endpoint });
 const handler = createTrailHandler({ store: { client, tableName: table }, log: silentLogger });
 const tally = { records: 0, batches: 0, handlerMs: 0, lastWriteAt: 0 };
 
-/**
- * DynamoDB Local sometimes answers GetRecords on a held shard iterator with TrimmedDataAccessException
- * ("read past the oldest stream record"), which the stream reader does not recover from (it keeps the
- * iterator); a new reader from the checkpoint file gets fresh iterators. Entries are counted from the
- * table at the end, since a record may then be handed on twice (its entry is the same item).
- */
-const TRIMMED = 'read past the oldest stream record';
-const checkpointFile = join(await mkdtemp(join(tmpdir(), 'bench-trail-')), 'trail.json');
-let restarts = 0;
-let restarting: Promise<void> | undefined;
-
-function makeConsumer(): StreamConsumer {
-  return createStreamConsumer({
-    endpoint: endpoint as string,
-    tableName: table as string,
-    name: 'trail',
-    types: AUDITED_TYPES,
-    checkpointFile,
-    async handler(event) {
-      const started = performance.now();
-      const response = await handler(event);
-      tally.handlerMs += performance.now() - started;
-      tally.batches++;
-      tally.records += event.Records.length;
-      if (response.batchItemFailures.length === 0 && event.Records.some((record) => entryOfRecord(record)))
-        tally.lastWriteAt = Date.now();
-      return response;
-    },
-    log(line) {
-      if (line.includes(TRIMMED)) restarting ??= restart(true);
-      else process.stderr.write(`[trail] ${line}\n`);
-    },
-  });
-}
-
-let consumer = makeConsumer();
-async function restart(background: boolean): Promise<void> {
-  restarts++;
-  const old = consumer;
-  consumer = makeConsumer();
-  await old.stop();
-  if (background) consumer.start();
-  restarting = undefined;
-}
+const consumer: StreamConsumer = createStreamConsumer({
+  endpoint,
+  tableName: table,
+  name: 'trail',
+  types: AUDITED_TYPES,
+  async handler(event) {
+    const started = performance.now();
+    const response = await handler(event);
+    tally.handlerMs += performance.now() - started;
+    tally.batches++;
+    tally.records += event.Records.length;
+    if (response.batchItemFailures.length === 0 && event.Records.some((record) => entryOfRecord(record)))
+      tally.lastWriteAt = Date.now();
+    return response;
+  },
+  log: (line) => process.stderr.write(`[trail] ${line}\n`),
+});
 consumer.start();
 
 // the bench's word that the import has ended
 const lines = createInterface({ input: process.stdin });
 await new Promise<void>((resolve) => lines.once('line', () => resolve()));
 lines.close();
-await restarting;
-await restart(false);
-for (;;) {
-  try {
-    await consumer.drain();
-    break;
-  } catch (error) {
-    if (!(error as Error).message.includes(TRIMMED)) throw error;
-    await restart(false);
-  }
-}
+// the background poll and this drain take turns: this one returns once the stream is read to its end
+await consumer.drain();
 const drainedAt = Date.now();
 await consumer.stop();
 const entries = await countTrailItems();
 client.destroy();
-process.stderr.write(`[trail] ${restarts} reader restarts\n`);
 
 async function countTrailItems(): Promise<number> {
   let count = 0;
