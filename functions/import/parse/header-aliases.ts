@@ -1,0 +1,115 @@
+/**
+ * The fields of docs/files.md (Column headers) and the headers seen for each: the table
+ * header.ts maps a list's columns with.
+ */
+export const FIELD_NAMES = [
+  'name',
+  'uscc',
+  'district',
+  'listType',
+  'department',
+  'caseNo',
+  'listedAt',
+  'reason',
+  'obligation',
+  'performance',
+  'endsAt',
+  'registrationStatus',
+  'movedTo',
+  'lostContact',
+  'bankruptcy',
+  'abnormal',
+  'enterpriseCount',
+  'month',
+  'personId',
+] as const;
+export type FieldName = (typeof FIELD_NAMES)[number];
+
+/**
+ * Headers seen for each field (docs/files.md lists them: keep the two in step). They are
+ * compared after `normalizeHeader` (header.ts), so spacing, bracket width and a trailing `*` or `：` do not
+ * matter. `personId` is only for columns that name a person's ID outright; a column that may hold
+ * either (身份证号码/组织机构代码) is `uscc`, and the row validator tells the two apart.
+ */
+export const FIELD_ALIASES: Readonly<Record<FieldName, readonly string[]>> = {
+  name: [
+    '主体名称',
+    '企业名称',
+    '单位名称',
+    '名称',
+    '被执行人姓名/名称',
+    '被执行人名称',
+    '纳税人名称',
+    '当事人名称',
+    '失信主体名称',
+    '市场主体名称',
+    '企业(单位)名称',
+  ],
+  uscc: [
+    '统一社会信用代码',
+    '社会信用代码',
+    '信用代码',
+    '纳税人识别号',
+    '身份证号码/组织机构代码',
+    '身份证号码(组织机构代码)',
+    '组织机构代码/身份证号码',
+    '组织机构代码',
+    '统一社会信用代码/组织机构代码',
+    '统一社会信用代码(纳税人识别号)',
+  ],
+  district: [
+    '所属区县',
+    '所属区域',
+    '县(市、区)',
+    '所属县(市、区)',
+    '区县',
+    '县市区',
+    '所在区县',
+    '属地',
+    '所在地区',
+    '所属地区',
+  ],
+  listType: ['名单类型', '失信类型', '名单名称'],
+  department: [
+    '认定部门',
+    '认定单位',
+    '认定机关',
+    '执行法院',
+    '执法单位',
+    '作出决定机关',
+    '作出决定的机关',
+    '列入机关',
+    '列入决定机关',
+  ],
+  caseNo: ['案号', '执行案号', '执行依据文号', '决定书文号', '列入决定书文号', '处罚决定书文号', '文书号'],
+  listedAt: [
+    '列入日期',
+    '列入时间',
+    '认定日期',
+    '认定时间',
+    '发布时间',
+    '发布日期',
+    '公布日期',
+    '公布时间',
+    '处罚日期',
+  ],
+  reason: [
+    '列入原因',
+    '列入事由',
+    '失信被执行人行为具体情形',
+    '主要违法事实',
+    '严重违法失信行为的具体情形',
+    '案件性质',
+  ],
+  obligation: ['生效法律文书确定的义务', '处罚结果', '相关法律依据及税务处理处罚情况'],
+  performance: ['被执行人的履行情况', '履行情况'],
+  endsAt: ['截止日期', '禁止参加政府采购活动期限至', '公示截止日期', '有效期至'],
+  registrationStatus: ['企业状态', '登记状态', '经营状态'],
+  movedTo: ['迁入地', '迁往', '迁往地'],
+  lostContact: ['失联', '是否失联', '无法联系'],
+  bankruptcy: ['破产', '是否破产', '破产状态'],
+  abnormal: ['经营异常', '是否经营异常', '列入经营异常名录', '是否列入经营异常名录'],
+  enterpriseCount: ['法人企业数', '法人企业数量', '企业法人数'],
+  month: ['月份', '统计月份'],
+  personId: ['身份证号码', '身份证号', '证件号码', '公民身份号码'],
+};
