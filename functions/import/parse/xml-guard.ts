@@ -9,9 +9,9 @@
  */
 import { FileRejectedError } from './errors.ts';
 import type { XlsxLimits } from './limits.ts';
+import { cellTooLarge, ExceljsHoldings, type PartKind } from './xml-holdings.ts';
 
-/** What exceljs does with a part decides what it holds while reading it. */
-export type PartKind = 'worksheet' | 'shared-strings' | 'other';
+export type { PartKind } from './xml-holdings.ts';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -35,8 +35,6 @@ type Mode = 'text' | 'tag' | 'special-head' | 'special';
 
 /** What ends a comment, a CDATA section or a processing instruction; a declaration never ends. */
 type Terminator = 'comment' | 'cdata' | 'pi' | 'never';
-
-const MB = 1_000_000;
 
 /**
  * Watches one part. {@link write} each inflated chunk in order, then {@link end}.
@@ -63,23 +61,15 @@ export class XmlPartGuard {
   private previous1 = 0;
   private previous2 = 0;
 
-  // what exceljs's worksheet reader holds (its variables of the same names, mirrored)
-  private inRows = false;
-  private inCols = false;
-  private row = false;
-  private cell = false;
-  private rowBytes = 0;
-  private rowCells = 0;
-  private colsBytes = 0;
-  /** Text appended to the cell value being built since the reader last started a new one. */
-  private valueText = 0;
-  /** Bytes since the current shared string (`<si>`) began: its text runs and their formatting. */
-  private sharedString = 0;
+  /** What exceljs holds of the part so far. */
+  private readonly held: ExceljsHoldings;
 
   constructor(
-    private readonly kind: PartKind,
+    kind: PartKind,
     private readonly limits: XlsxLimits,
-  ) {}
+  ) {
+    this.held = new ExceljsHoldings(kind, limits);
+  }
 
   write(chunk: Uint8Array): void {
     let index = 0;
@@ -230,11 +220,11 @@ export class XmlPartGuard {
     this.token = 0;
     if (this.closing) {
       this.depth = Math.max(0, this.depth - 1);
-      this.close(this.name);
+      this.held.close(this.name);
       return;
     }
-    this.open(this.name);
-    if (this.selfClosing) this.close(this.name);
+    this.held.open(this.name);
+    if (this.selfClosing) this.held.close(this.name);
     else if (++this.depth > MAX_DEPTH) {
       throw new FileRejectedError(
         'not-a-spreadsheet',
@@ -243,96 +233,11 @@ export class XmlPartGuard {
     }
   }
 
-  private open(name: string): void {
-    if (this.kind === 'shared-strings') {
-      if (name === 'si') this.sharedString = 0;
-      return;
-    }
-    if (this.kind !== 'worksheet') return;
-    switch (name) {
-      case 'sheetData':
-        this.inRows = true;
-        break;
-      case 'cols':
-        this.inCols = true;
-        this.colsBytes = 0;
-        break;
-      case 'row':
-        if (this.inRows) {
-          this.row = true;
-          this.rowBytes = 0;
-          this.rowCells = 0;
-        }
-        break;
-      case 'c':
-        if (this.row) this.cell = true;
-        break;
-      case 'f':
-      case 'v':
-      case 'is':
-      case 't':
-        if (this.cell) this.valueText = 0;
-        break;
-    }
-  }
-
-  private close(name: string): void {
-    if (this.kind !== 'worksheet') return;
-    switch (name) {
-      case 'sheetData':
-        this.inRows = false;
-        break;
-      case 'cols':
-        this.inCols = false;
-        break;
-      case 'row':
-        this.row = false;
-        break;
-      case 'c':
-        if (this.row && this.cell) {
-          this.cell = false;
-          if (++this.rowCells > this.limits.rowCells) throw this.rowTooLarge();
-        }
-        break;
-    }
-  }
-
   /** Counts bytes of the current token, and of whatever holds them in exceljs. */
   private count(bytes: number, text: boolean): void {
     if (bytes === 0) return;
-    const { cellBytes, rowBytes } = this.limits;
     this.token += bytes;
-    if (this.token > cellBytes) throw this.cellTooLarge();
-    if (this.kind === 'shared-strings') {
-      this.sharedString += bytes;
-      if (this.sharedString > cellBytes) throw this.cellTooLarge();
-    } else if (this.kind === 'worksheet') {
-      if (text) {
-        this.valueText += bytes;
-        if (this.valueText > cellBytes) throw this.cellTooLarge();
-      }
-      if (this.row) {
-        this.rowBytes += bytes;
-        if (this.rowBytes > rowBytes) throw this.rowTooLarge();
-      }
-      if (this.inCols) {
-        this.colsBytes += bytes;
-        if (this.colsBytes > rowBytes) throw this.rowTooLarge();
-      }
-    }
-  }
-
-  private cellTooLarge(): FileRejectedError {
-    return new FileRejectedError(
-      'too-large',
-      `Excel 文件中有单元格或文本的内容超过 ${this.limits.cellBytes / MB} MB 的上限，请检查后重新上传`,
-    );
-  }
-
-  private rowTooLarge(): FileRejectedError {
-    return new FileRejectedError(
-      'too-large',
-      `Excel 工作表中有一行超过 ${this.limits.rowBytes / MB} MB 或 ${this.limits.rowCells} 列的上限，请检查后重新上传`,
-    );
+    if (this.token > this.limits.cellBytes) throw cellTooLarge(this.limits);
+    this.held.count(bytes, text);
   }
 }
