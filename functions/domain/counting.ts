@@ -58,15 +58,30 @@ export function subjectDeltas(
   after: CountingState,
   exitReason?: string,
 ): { counters: CounterDelta[]; flows: FlowDelta[] } {
-  const prefix = usccPrefix(uscc);
-  const listedBefore = before !== undefined && before.activeListings > 0;
-  const listedAfter = after.activeListings > 0;
-  const counters: CounterDelta[] = [];
-  const flows: FlowDelta[] = [];
-  const sameDistrict = before !== undefined && before.district === after.district;
+  const listed: ListedMove = {
+    prefix: usccPrefix(uscc),
+    from: before !== undefined && before.activeListings > 0 ? before.district : undefined,
+    to: after.activeListings > 0 ? after.district : undefined,
+  };
+  return {
+    counters: [...activeListingDeltas(before, after), ...listedSubjectDeltas(listed)],
+    flows: listingFlows(listed, exitReason),
+  };
+}
 
-  // Active listings leave the old state's district and arrive in the new one's; where the district is
-  // the same, groupByDistrict nets the two out to the change.
+/** Where a subject was listed before a change and is listed after it: undefined where it is not listed. */
+interface ListedMove {
+  readonly prefix: string;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
+/**
+ * Active listings leave the old state's district and arrive in the new one's; where the district is the
+ * same, groupByDistrict nets the two out to the change.
+ */
+function activeListingDeltas(before: CountingState | undefined, after: CountingState): CounterDelta[] {
+  const counters: CounterDelta[] = [];
   for (const [state, sign] of [
     [before, -1],
     [after, 1],
@@ -85,39 +100,51 @@ export function subjectDeltas(
       }
     }
   }
+  return counters;
+}
 
-  if (listedBefore && !(listedAfter && sameDistrict)) {
+/** The subject leaves the listed count of the district it was listed in and joins that of the new one. */
+function listedSubjectDeltas({ prefix, from, to }: ListedMove): CounterDelta[] {
+  const counters: CounterDelta[] = [];
+  if (from !== undefined && from !== to) {
     counters.push(
-      { district: before.district, attribute: COUNTER.listedSubjects, delta: -1 },
-      { district: before.district, attribute: COUNTER.listedByPrefix(prefix), delta: -1 },
+      { district: from, attribute: COUNTER.listedSubjects, delta: -1 },
+      { district: from, attribute: COUNTER.listedByPrefix(prefix), delta: -1 },
     );
   }
-  if (listedAfter && !(listedBefore && sameDistrict)) {
+  if (to !== undefined && to !== from) {
     counters.push(
-      { district: after.district, attribute: COUNTER.listedSubjects, delta: 1 },
-      { district: after.district, attribute: COUNTER.listedByPrefix(prefix), delta: 1 },
+      { district: to, attribute: COUNTER.listedSubjects, delta: 1 },
+      { district: to, attribute: COUNTER.listedByPrefix(prefix), delta: 1 },
     );
   }
-  if (!listedBefore && listedAfter) {
-    flows.push(
-      { district: after.district, attribute: FLOW.newlyListed, delta: 1 },
-      { district: after.district, attribute: FLOW.newlyListedByPrefix(prefix), delta: 1 },
-    );
-  } else if (listedBefore && !listedAfter) {
-    flows.push(
-      { district: before.district, attribute: FLOW.exited, delta: 1 },
-      { district: before.district, attribute: FLOW.exitedByPrefix(prefix), delta: 1 },
-    );
-    if (exitReason !== undefined) {
-      flows.push({ district: before.district, attribute: FLOW.exitedByReason(exitReason), delta: 1 });
-    }
-  } else if (listedBefore && listedAfter && !sameDistrict) {
-    flows.push(
-      { district: before.district, attribute: FLOW.movedOut, delta: 1 },
-      { district: after.district, attribute: FLOW.movedIn, delta: 1 },
-    );
+  return counters;
+}
+
+/** The month's flows: newly listed, exited (and why), or moved between districts while listed. */
+function listingFlows({ prefix, from, to }: ListedMove, exitReason: string | undefined): FlowDelta[] {
+  if (from === undefined && to !== undefined) {
+    return [
+      { district: to, attribute: FLOW.newlyListed, delta: 1 },
+      { district: to, attribute: FLOW.newlyListedByPrefix(prefix), delta: 1 },
+    ];
   }
-  return { counters, flows };
+  if (from !== undefined && to === undefined) {
+    return [
+      { district: from, attribute: FLOW.exited, delta: 1 },
+      { district: from, attribute: FLOW.exitedByPrefix(prefix), delta: 1 },
+      ...(exitReason === undefined
+        ? []
+        : [{ district: from, attribute: FLOW.exitedByReason(exitReason), delta: 1 }]),
+    ];
+  }
+  if (from !== undefined && to !== undefined && from !== to) {
+    return [
+      { district: from, attribute: FLOW.movedOut, delta: 1 },
+      { district: to, attribute: FLOW.movedIn, delta: 1 },
+    ];
+  }
+  return [];
 }
 
 /** Groups deltas by district, dropping those that cancel out, so each counter item is updated once. */
