@@ -3,6 +3,7 @@
  * validating, and telling a USCC from the other identifiers that turn up in the same column.
  * docs/codes.md describes the code.
  */
+import { looksLikeResidentId15, looksLikeResidentId18, residentIdChecksumOk } from './resident-id.ts';
 import { compactText } from './text.ts';
 
 /** The 31 characters a USCC may contain: digits and capitals without I, O, S, V, Z. */
@@ -229,9 +230,6 @@ export function classifyIdentifier(raw: string): IdentifierKind {
   return 'unknown';
 }
 
-/** First two digits of resident IDs: the province codes of GB/T 2260. */
-const PROVINCE = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])$/;
-
 /**
  * True when the value has the shape of a resident ID: 18 characters (province, plausible 18xx/19xx/20xx
  * birth date, digit or X last) or 15 digits, `*` masking allowed anywhere. Shape only: unlike
@@ -240,63 +238,6 @@ const PROVINCE = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])$/;
 export function looksLikeResidentId(raw: string): boolean {
   const { value } = normalizeCode(raw);
   return value.length === 15 ? looksLikeResidentId15(value) : looksLikeResidentId18(value);
-}
-
-function looksLikeResidentId18(value: string): boolean {
-  if (!/^[0-9*]{17}[0-9X*]$/.test(value)) return false;
-  const century = value.slice(6, 8);
-  return (
-    provinceFits(value.slice(0, 2)) &&
-    ['18', '19', '20'].some((c) => fitsMask(century, c)) &&
-    monthDayFits(value.slice(10, 12), value.slice(12, 14))
-  );
-}
-
-/** The old ID: division, a 2-digit year, month and day, 3 digits. */
-function looksLikeResidentId15(value: string): boolean {
-  if (!/^[0-9*]{15}$/.test(value)) return false;
-  return provinceFits(value.slice(0, 2)) && monthDayFits(value.slice(8, 10), value.slice(10, 12));
-}
-
-const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
-/** GB 11643's check character (ISO 7064 MOD 11-2) of an 18-character resident ID. */
-function residentIdChecksumOk(value: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(value)) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(value.charAt(i)) * (RESIDENT_ID_WEIGHTS[i] ?? 0);
-  return '10X98765432'.charAt(sum % 11) === value.charAt(17);
-}
-
-function provinceFits(pattern: string): boolean {
-  for (let n = 11; n <= 82; n++) {
-    if (PROVINCE.test(String(n)) && fitsMask(pattern, String(n))) return true;
-  }
-  return false;
-}
-
-/**
- * Plausible, not exact: month 01–12 and day 01–31. A mistyped date should still keep a person's row
- * out of storage, so we err towards calling it a person ID.
- */
-function monthDayFits(month: string, day: string): boolean {
-  return fitsSomeNumber(month, 1, 12) && fitsSomeNumber(day, 1, 31);
-}
-
-function fitsSomeNumber(pattern: string, from: number, to: number): boolean {
-  for (let n = from; n <= to; n++) {
-    if (fitsMask(pattern, String(n).padStart(2, '0'))) return true;
-  }
-  return false;
-}
-
-function fitsMask(pattern: string, candidate: string): boolean {
-  if (pattern.length !== candidate.length) return false;
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern.charAt(i);
-    if (p !== '*' && p !== candidate.charAt(i)) return false;
-  }
-  return true;
 }
 
 function fail(error: UsccErrorCode, message: string): UsccValidation {
