@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DISTRICTS } from '#domain/district.ts';
-import type { ChangedBy } from '#domain/trail.ts';
 import { LIST_TYPE_LABELS, type Listing, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
+import type { ChangedBy } from '#domain/trail.ts';
 import { queryPages } from '#storage/batch.ts';
 import { isConditionFailed } from '#storage/errors.ts';
 import { indexPartitions, keys } from '#storage/keys.ts';

@@ -216,8 +216,8 @@ describe('CreditGovernanceStack', () => {
           OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^TrailFailureQueue/), 'Arn'] } },
         },
       });
-      const filters = (mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
-      const pattern = JSON.parse(filters[0]?.Pattern ?? '{}');
+      const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+      const pattern = JSON.parse(criteria?.Filters[0]?.Pattern ?? '{}');
       expect(pattern).toEqual({ dynamodb: { NewImage: { type: { S: [...AUDITED_TYPES] } } } });
       expect(pattern.dynamodb.NewImage.type.S).not.toContain('audit');
     });
