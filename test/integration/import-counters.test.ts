@@ -166,7 +166,11 @@ describe('registry rows', () => {
       expect.objectContaining({
         itemType: 'subject',
         event: 'changed',
-        changedBy: { principal: 'drop-folder', role: 'system', cause: { kind: 'import', id: registryImport } },
+        changedBy: {
+          principal: 'drop-folder',
+          role: 'system',
+          cause: { kind: 'import', id: registryImport },
+        },
         changes: {
           registrationStatus: { after: 'revoked' },
           flags: {
