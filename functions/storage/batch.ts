@@ -34,29 +34,51 @@ export function backoffMs(attempt: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Writes all requests in batches of 25, retrying unprocessed items with backoff. */
+/**
+ * Writes all requests in batches of 25, retrying unprocessed items with backoff; up to `concurrency`
+ * batches in flight at once.
+ */
 export async function batchWriteAll(
   client: DynamoDBDocumentClient,
   tableName: string,
   requests: readonly WriteRequest[],
+  concurrency = 1,
 ): Promise<void> {
-  for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-    let pending: WriteRequest[] = requests.slice(start, start + BATCH_WRITE_LIMIT);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > MAX_RETRIES) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT)
+    batches.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+  let next = 0;
+  const writer = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++] as WriteRequest[];
+      await writeBatch(client, tableName, batch);
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, writer));
+}
+
+async function writeBatch(client: DynamoDBDocumentClient, tableName: string, batch: WriteRequest[]) {
+  let pending = batch;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > MAX_RETRIES) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
+    if (attempt > 0) await sleep(backoffMs(attempt));
+    const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
   }
 }
 
-/** Puts all items in batches of 25. */
-export function batchPutAll(client: DynamoDBDocumentClient, tableName: string, items: readonly Item[]) {
+/** Puts all items in batches of 25, up to `concurrency` batches in flight. */
+export function batchPutAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  concurrency = 1,
+) {
   return batchWriteAll(
     client,
     tableName,
     items.map((item) => ({ PutRequest: { Item: item } })),
+    concurrency,
   );
 }
 

@@ -43,6 +43,9 @@ export function trailItem(entry: TrailEntry, recordId: string): Record<string, u
   };
 }
 
+/** BatchWriteItem requests of one call in flight at once: a stream batch of 100 records is 4 of them. */
+const TRAIL_WRITE_CONCURRENCY = 4;
+
 /** Puts the entries; safe to repeat. */
 export async function writeTrailEntries(
   deps: Deps,
@@ -52,6 +55,7 @@ export async function writeTrailEntries(
     deps.client,
     deps.tableName,
     entries.map(({ entry, recordId }) => trailItem(entry, recordId)),
+    TRAIL_WRITE_CONCURRENCY,
   );
 }
 
