@@ -206,7 +206,12 @@ export function localClient(endpoint: string): DynamoDBClient {
 }
 
 /** Creates the table from the shared definition unless it exists already. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  options: { readonly stream?: boolean } = {},
+): Promise<void> {
+  const stream = options.stream ?? true;
   const client = localClient(endpoint);
   try {
     let existing: TableDescription | undefined;
@@ -214,10 +219,11 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       existing = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
     } catch (error) {
       if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      const { StreamSpecification, ...input } = createTableInput(tableName);
+      await client.send(new CreateTableCommand(stream ? { ...input, StreamSpecification } : input));
     }
     // A table kept under .local from an earlier version may lack the stream (the trail reads it)
-    if (existing !== undefined && existing.StreamSpecification?.StreamEnabled !== true) {
+    if (stream && existing !== undefined && existing.StreamSpecification?.StreamEnabled !== true) {
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,

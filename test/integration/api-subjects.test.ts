@@ -28,7 +28,7 @@ function getSubject(uscc: string, tokenClaims?: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const table = await createTestTable('api-subjects');
+  const table = await createTestTable('api-subjects', { stream: true });
   deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
   handler = createApiHandler({
     store: deps,

@@ -32,7 +32,7 @@ const REGISTRY_HEADER = [
 let lastTable: TestTable;
 
 async function freshHarness() {
-  lastTable = await createTestTable('import-counters');
+  lastTable = await createTestTable('import-counters', { stream: true });
   return createImportHarness(lastTable, { now: () => AT_MONTH_TURN });
 }
 

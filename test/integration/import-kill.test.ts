@@ -154,7 +154,7 @@ describe('a worker killed mid-file', () => {
     { timeout: 300_000 },
     async ({ pause, group }) => {
       // Prepare
-      const table = await createTestTable('import-kill');
+      const table = await createTestTable('import-kill', { stream: true });
       const harness = createImportHarness(table);
       const file = courtFile();
       const key = harness.drop('court', '失信被执行人-大文件.csv', utf8Csv(file.lines));

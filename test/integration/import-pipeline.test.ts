@@ -40,7 +40,7 @@ describe('groups read ahead of the commit', () => {
     { bufferRows: 1, what: 'a buffer per row' },
   ])('with $what, land every listing once with its counts and trail', async ({ bufferRows }) => {
     // Prepare
-    const table = await createTestTable('import-pipeline');
+    const table = await createTestTable('import-pipeline', { stream: true });
     const cancelled: string[] = [];
     table.documentClient.middlewareStack.add(
       (next) => async (args) => {
@@ -88,7 +88,7 @@ describe('groups read ahead of the commit', () => {
 describe('a commit that fails with groups read ahead', () => {
   it('stops the import without hanging, and the retry completes with one trail entry per committed change', async () => {
     // Prepare: the 5th transaction fails as a DynamoDB outage would
-    const table = await createTestTable('import-pipeline');
+    const table = await createTestTable('import-pipeline', { stream: true });
     let transactions = 0;
     let failing = true;
     table.documentClient.middlewareStack.add(

@@ -26,7 +26,7 @@ import { trailReader } from '../support/trail.ts';
 let lastTable: TestTable;
 
 async function freshHarness() {
-  lastTable = await createTestTable('import-rows');
+  lastTable = await createTestTable('import-rows', { stream: true });
   return createImportHarness(lastTable);
 }
 

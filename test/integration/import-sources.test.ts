@@ -17,7 +17,7 @@ import { trailReader } from '../support/trail.ts';
 let table: TestTable;
 
 beforeAll(async () => {
-  table = await createTestTable('import-sources');
+  table = await createTestTable('import-sources', { stream: true });
 });
 
 describe('department lists dropped into their source folder', () => {
@@ -112,7 +112,7 @@ describe('department lists dropped into their source folder', () => {
 describe('the city push', () => {
   it('imports the consolidated list, each row of the list its label names', async () => {
     // Prepare: its own table, as a push is diffed against every list
-    const pushTable = await createTestTable('import-push');
+    const pushTable = await createTestTable('import-push', { stream: true });
     const harness = createImportHarness(pushTable);
     const header = ['主体名称', '统一社会信用代码', '所属区县', '名单类型', '认定部门', '文书号', '认定日期'];
     const rows = [
@@ -176,7 +176,7 @@ describe('registry updates', () => {
   it('updates the subjects it tracks and leaves others alone', async () => {
     // Prepare: two listed subjects (in a table of their own: a court file is diffed against every court
     // listing), then a registry file naming them and one nobody listed
-    const harness = createImportHarness(await createTestTable('import-registry'));
+    const harness = createImportHarness(await createTestTable('import-registry', { stream: true }));
     const court = harness.drop(
       'court',
       '法院名单-登记.csv',

@@ -57,7 +57,7 @@ let table: TestTable;
 let deps: StoreDeps;
 
 beforeAll(async () => {
-  table = await createTestTable('trail');
+  table = await createTestTable('trail', { stream: true });
   deps = { client: table.documentClient, tableName: table.tableName, clock: { now: () => new Date() } };
 });
 
@@ -207,7 +207,7 @@ describe('the trail from the stream', () => {
 describe("the month's trail", () => {
   it('pages entries of one instant, over every shard, each exactly once', async () => {
     // Prepare: 40 changes at the same millisecond (one transaction's items share their time)
-    const own = await createTestTable('trail-month');
+    const own = await createTestTable('trail-month', { stream: true });
     const at = '2026-11-30T01:00:00.000Z';
     const entries = Array.from({ length: 40 }, (_, index) => ({
       recordId: `arn:stream/${index}`,
@@ -329,7 +329,7 @@ describe('a batch that keeps failing', () => {
 describe('who and why on every audited item', () => {
   it('is carried by every subject, listing, import record and enterprise count an import writes', async () => {
     // Prepare
-    const own = await createTestTable('trail-import');
+    const own = await createTestTable('trail-import', { stream: true });
     const harness = createImportHarness(own);
     const court = harness.drop('court', '法院名单.csv', utf8Csv([[...COURT_HEADER], ...courtRows(30)]));
     const counts = harness.drop(

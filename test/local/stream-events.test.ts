@@ -35,7 +35,7 @@ let table: TestTable;
 let records: DynamoDBRecord[];
 
 beforeAll(async () => {
-  table = await createTestTable('stream-events');
+  table = await createTestTable('stream-events', { stream: true });
   const put = (item: Record<string, unknown>) =>
     table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: item }));
   await put(fixtureItem(0, 'NewImage'));

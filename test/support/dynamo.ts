@@ -13,12 +13,21 @@ export interface TestTable {
   readonly documentClient: ReturnType<typeof createDocumentClient>;
 }
 
-export async function createTestTable(label = 'test'): Promise<TestTable> {
+export interface TestTableOptions {
+  /**
+   * The table streams its changes, as the real one does, for tests that read the trail. Off by default:
+   * on DynamoDB Local a table with a stream takes writes about 15 times slower once other tables'
+   * streams hold tens of thousands of records, and one DynamoDB Local serves the whole run.
+   */
+  readonly stream?: boolean;
+}
+
+export async function createTestTable(label = 'test', options: TestTableOptions = {}): Promise<TestTable> {
   const endpoint = inject('dynamoEndpoint');
   if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(endpoint)) {
     throw new Error(`refusing to run integration tests against ${endpoint}: DynamoDB Local only`);
   }
   const tableName = `${label}-${randomUUID().slice(0, 8)}`;
-  await ensureTable(endpoint, tableName);
+  await ensureTable(endpoint, tableName, { stream: options.stream === true });
   return { endpoint, tableName, documentClient: createDocumentClient({ endpoint }) };
 }
