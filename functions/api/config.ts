@@ -1,19 +1,18 @@
 /** What the API function reads from its environment. */
 import { z } from 'zod';
 import {
-  counterShardsOf,
   environmentNames,
-  optionalPositiveInteger,
   parseEnvironment,
   requiredText,
   requiredUrl,
+  TABLE_VARIABLES,
+  type TableSettings,
+  tableSettings,
 } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 
 const apiEnvironment = z.object({
-  [ENV.tableName]: requiredText(),
-  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
-  [ENV.counterShards]: optionalPositiveInteger(),
+  ...TABLE_VARIABLES,
   /** The drop folder: upload URLs are presigned for it. */
   [ENV.bucketName]: requiredText(),
   /** A released push goes back to the import worker through this queue. */
@@ -23,9 +22,7 @@ const apiEnvironment = z.object({
   [ENV.evaluateFunctionName]: requiredText(),
 });
 
-export interface ApiConfig {
-  readonly tableName: string;
-  readonly counterShards?: number;
+export interface ApiConfig extends TableSettings {
   readonly bucketName: string;
   readonly importQueueUrl: string;
   readonly classifyFunctionName: string;
@@ -39,8 +36,7 @@ export const API_ENVIRONMENT = environmentNames(apiEnvironment);
 export function readApiConfig(env: Readonly<Record<string, string | undefined>>): ApiConfig {
   const values = parseEnvironment(apiEnvironment, env);
   return {
-    tableName: values[ENV.tableName],
-    ...counterShardsOf(values[ENV.counterShards]),
+    ...tableSettings(values),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
     classifyFunctionName: values[ENV.classifyFunctionName],

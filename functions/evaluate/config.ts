@@ -1,25 +1,22 @@
 /** What the monthly evaluation reads from its environment. */
 import { z } from 'zod';
 import {
-  counterShardsOf,
   environmentNames,
-  optionalPositiveInteger,
   parseEnvironment,
   requiredText,
+  TABLE_VARIABLES,
+  type TableSettings,
+  tableSettings,
 } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 
 const evaluateEnvironment = z.object({
-  [ENV.tableName]: requiredText(),
-  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
-  [ENV.counterShards]: optionalPositiveInteger(),
+  ...TABLE_VARIABLES,
   /** The drop folder: the month's reports are written under `reports/`. */
   [ENV.bucketName]: requiredText(),
 });
 
-export interface EvaluateConfig {
-  readonly tableName: string;
-  readonly counterShards?: number;
+export interface EvaluateConfig extends TableSettings {
   readonly bucketName: string;
 }
 
@@ -30,8 +27,7 @@ export const EVALUATE_ENVIRONMENT = environmentNames(evaluateEnvironment);
 export function readEvaluateConfig(env: Readonly<Record<string, string | undefined>>): EvaluateConfig {
   const values = parseEnvironment(evaluateEnvironment, env);
   return {
-    tableName: values[ENV.tableName],
-    ...counterShardsOf(values[ENV.counterShards]),
+    ...tableSettings(values),
     bucketName: values[ENV.bucketName],
   };
 }

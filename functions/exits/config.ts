@@ -1,30 +1,21 @@
-/** What the exits function reads from its environment. */
+/** What the exits function reads from its environment: the table and its counter shards. */
 import { z } from 'zod';
 import {
-  counterShardsOf,
   environmentNames,
-  optionalPositiveInteger,
   parseEnvironment,
-  requiredText,
+  TABLE_VARIABLES,
+  type TableSettings,
+  tableSettings,
 } from '#shared/config.ts';
-import { ENV } from '#shared/env-names.ts';
 
-const exitsEnvironment = z.object({
-  [ENV.tableName]: requiredText(),
-  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
-  [ENV.counterShards]: optionalPositiveInteger(),
-});
+const exitsEnvironment = z.object(TABLE_VARIABLES);
 
-export interface ExitsConfig {
-  readonly tableName: string;
-  readonly counterShards?: number;
-}
+export type ExitsConfig = TableSettings;
 
 /** The variables the exits function reads; the stack test compares them with what the stack sets. */
 export const EXITS_ENVIRONMENT = environmentNames(exitsEnvironment);
 
 /** Parses the exits function's configuration; throws InvalidConfigurationError naming the variable. */
 export function readExitsConfig(env: Readonly<Record<string, string | undefined>>): ExitsConfig {
-  const values = parseEnvironment(exitsEnvironment, env);
-  return { tableName: values[ENV.tableName], ...counterShardsOf(values[ENV.counterShards]) };
+  return tableSettings(parseEnvironment(exitsEnvironment, env));
 }

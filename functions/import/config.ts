@@ -4,19 +4,19 @@
  */
 import { z } from 'zod';
 import {
-  counterShardsOf,
   environmentNames,
   optionalPositiveInteger,
   parseEnvironment,
   requiredText,
   requiredUrl,
+  TABLE_VARIABLES,
+  type TableSettings,
+  tableSettings,
 } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 
 const importEnvironment = z.object({
-  [ENV.tableName]: requiredText(),
-  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
-  [ENV.counterShards]: optionalPositiveInteger(),
+  ...TABLE_VARIABLES,
   [ENV.bucketName]: requiredText(),
   [ENV.importQueueUrl]: requiredUrl(),
   /** Triage requests go to this function (the classification issue wires the call). */
@@ -25,9 +25,7 @@ const importEnvironment = z.object({
   [ENV.importChunkRows]: optionalPositiveInteger(),
 });
 
-export interface ImportConfig {
-  readonly tableName: string;
-  readonly counterShards?: number;
+export interface ImportConfig extends TableSettings {
   readonly bucketName: string;
   readonly importQueueUrl: string;
   readonly classifyFunctionName: string;
@@ -42,8 +40,7 @@ export function readImportConfig(env: Readonly<Record<string, string | undefined
   const values = parseEnvironment(importEnvironment, env);
   const chunkRows = values[ENV.importChunkRows];
   return {
-    tableName: values[ENV.tableName],
-    ...counterShardsOf(values[ENV.counterShards]),
+    ...tableSettings(values),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
     classifyFunctionName: values[ENV.classifyFunctionName],

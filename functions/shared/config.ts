@@ -5,6 +5,7 @@
  * schema reads are exported beside it, so a CDK test can hold the stack to them.
  */
 import { z } from 'zod';
+import { ENV } from './env-names.ts';
 
 /** A function's variables: one zod schema per variable name. */
 export type EnvironmentSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -73,7 +74,24 @@ export function environmentNames(schema: EnvironmentSchema): EnvironmentNames {
   return { reads, requires };
 }
 
-/** The counter shards a function was configured with, as an optional property. */
-export function counterShardsOf(shards: number | undefined): { counterShards?: number } {
-  return shards === undefined ? {} : { counterShards: shards };
+/** The variables of a function that reads or moves the table's items and district counters. */
+export const TABLE_VARIABLES = {
+  [ENV.tableName]: requiredText(),
+  /** Write shards of the district counters; DEFAULT_COUNTER_SHARDS when unset. */
+  [ENV.counterShards]: optionalPositiveInteger(),
+};
+
+/** The table and its counter shards, as {@link TABLE_VARIABLES} give them. */
+export interface TableSettings {
+  readonly tableName: string;
+  readonly counterShards?: number;
+}
+
+/** The table settings out of parsed {@link TABLE_VARIABLES}. */
+export function tableSettings(values: {
+  readonly [ENV.tableName]: string;
+  readonly [ENV.counterShards]?: number | undefined;
+}): TableSettings {
+  const shards = values[ENV.counterShards];
+  return { tableName: values[ENV.tableName], ...(shards === undefined ? {} : { counterShards: shards }) };
 }

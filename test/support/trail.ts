@@ -2,6 +2,7 @@
  * The trail of a test table, as the cloud writes it: the table's stream read from DynamoDB Local by the
  * local runtime's stream reader and handed to the trail handler as DynamoDB stream events.
  */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { ITEM_TYPES } from '#storage/keys.ts';
@@ -49,18 +50,18 @@ export function trailReader(table: TestTable, handler: StreamHandler = trailHand
   };
 }
 
-/** Every trail entry of the table (a scan: tests only). */
-export async function allTrailEntries(table: TestTable): Promise<Record<string, unknown>[]> {
-  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+/** Every item of the table of the given types (a scan: tests only). */
+async function itemsOfTypes(table: TestTable, types: readonly string[]): Promise<Record<string, unknown>[]> {
+  const names = types.map((_, index) => `:t${index}`);
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await table.documentClient.send(
       new ScanCommand({
         TableName: table.tableName,
-        FilterExpression: '#type = :audit',
+        FilterExpression: `#type IN (${names.join(', ')})`,
         ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':audit': ITEM_TYPES.audit },
+        ExpressionAttributeValues: Object.fromEntries(types.map((type, index) => [`:t${index}`, type])),
         ...(start === undefined ? {} : { ExclusiveStartKey: start }),
       }),
     );
@@ -68,6 +69,11 @@ export async function allTrailEntries(table: TestTable): Promise<Record<string, 
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return items;
+}
+
+/** Every trail entry of the table (a scan: tests only). */
+export function allTrailEntries(table: TestTable): Promise<Record<string, unknown>[]> {
+  return itemsOfTypes(table, [ITEM_TYPES.audit]);
 }
 
 /**
@@ -82,22 +88,7 @@ export async function expectOneEntryPerCommittedChange(
   const reader = trailReader(table);
   await reader.drain();
   await reader.stop();
-  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.documentClient.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        FilterExpression: '#type IN (:subject, :listing)',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':subject': ITEM_TYPES.subject, ':listing': ITEM_TYPES.listing },
-        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  const items = await itemsOfTypes(table, [ITEM_TYPES.subject, ITEM_TYPES.listing]);
   const entries = (await allTrailEntries(table)).filter(
     (entry) => entry.itemType === ITEM_TYPES.subject || entry.itemType === ITEM_TYPES.listing,
   );
