@@ -4,31 +4,29 @@
  * region or account: ARNs come from the resources or from `Aws.*`, so it deploys to the China regions too.
  */
 
-import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct, IConstruct } from 'constructs';
-import { AUDITED_TYPES } from '#domain/trail.ts';
+import type { Construct } from 'constructs';
 import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { DEFAULT_COUNTER_SHARDS } from '#storage/counter-store.ts';
-import { acknowledgeByPath } from './acknowledge.ts';
+import { addChangeTrail } from './constructs/change-trail.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
 import { UserDirectory } from './constructs/user-directory.ts';
+import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
 
 /** 02:00 on the 1st of every month (in Asia/Shanghai): evaluates the month that just ended. */
 export const MONTHLY_EVALUATION_CRON = 'cron(0 2 1 * ? *)';
@@ -228,7 +226,7 @@ export class CreditGovernanceStack extends Stack {
       .bindTable(table, 'readWrite')
       .bindCounters(counterShards);
 
-    const trail = this.trailFunction(table, { ...common, entry: entry('trail') }, alarmTopic);
+    const trail = addChangeTrail(this, table, { ...common, entry: entry('trail') }, alarmTopic);
 
     this.jobs = { api, exits, import: importWorker, classify, evaluate, trail };
 
@@ -278,59 +276,7 @@ export class CreditGovernanceStack extends Stack {
       }),
     });
 
-    const ref = (construct: IConstruct) =>
-      `<${this.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
-    const objects = (pattern: string) => `AwsSolutions-IAM5[Resource::${ref(bucket)}/${pattern}]`;
-    acknowledgeByPath(this, [
-      {
-        path: 'Api/Role/DefaultPolicy/Resource',
-        id: objects(`${DROP_PREFIX.incoming}*`),
-        reason:
-          'The API signs presigned PUT URLs for uploads to incoming/<source>/<importId>/<file>; the key is new for every import, so only the prefix can be fixed.',
-      },
-      {
-        path: 'Api/Role/DefaultPolicy/Resource',
-        id: objects(`${DROP_PREFIX.reports}*`),
-        reason:
-          'The API serves the evaluation reports of any month (reports/<month>/...) in several formats; only the prefix can be fixed, and scope is checked in the handler before a report is read.',
-      },
-      {
-        path: 'Evaluate/Role/DefaultPolicy/Resource',
-        id: objects(`${DROP_PREFIX.reports}*`),
-        reason:
-          'The monthly run writes the reports of the month it evaluates (reports/<month>/..., CSV, XLSX, HTML); the month is only known at run time.',
-      },
-      {
-        path: 'Import/Role/DefaultPolicy/Resource',
-        id: objects('*'),
-        reason:
-          'The import worker owns the life of every drop-folder file: it reads a file under incoming/<source>/ with whatever name the sender gave it, moves it to processed/ or rejected/ (copy, then delete) and may split it into chunks.',
-      },
-      {
-        path: 'MonthlyEvaluationRole/DefaultPolicy/Resource',
-        id: `AwsSolutions-IAM5[Resource::${ref(evaluate.function)}:*]`,
-        reason:
-          "The LambdaInvoke schedule target grants through IFunction.grantInvoke, which adds the function's versions and aliases (:*); it is still only the evaluate function.",
-      },
-      {
-        path: 'Trail/Role/DefaultPolicy/Resource',
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          "DynamoEventSource grants dynamodb:ListStreams on '*' (the action takes no resource); reading the records is granted on the table's stream ARN only.",
-      },
-      {
-        path: 'TrailFailureQueue/Resource',
-        id: 'AwsSolutions-SQS3',
-        reason:
-          "This queue is the trail's on-failure destination: it holds the positions of stream batches that kept failing, for a replay; it is the end of the line and has an alarm, so a queue behind it would only hide them.",
-      },
-      {
-        path: 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource',
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          "CDK's own deploy-time custom resource that writes the bucket's notification configuration (S3 → import queue); the managed policy only lets it write its own logs, and it runs only during deployments.",
-      },
-    ]);
+    acknowledgeStackFindings(this, { bucket, evaluate: evaluate.function });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
@@ -342,55 +288,5 @@ export class CreditGovernanceStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId });
     }
-  }
-  /**
-   * The trail: the table's stream, filtered to audited item types (so never the trail's own entries),
-   * in batches with partial responses; a failing batch is bisected and retried, and what still fails
-   * leaves its position on a queue with an alarm, to be replayed.
-   */
-  private trailFunction(
-    table: dynamodb.ITable,
-    props: Pick<ConstructorParameters<typeof JobFunction>[2], 'entry' | 'logRetention' | 'tracing'>,
-    alarmTopic: sns.ITopic,
-  ): JobFunction {
-    const trail = new JobFunction(this, 'Trail', {
-      ...props,
-      description: 'Change trail: one entry per change of an audited item, from the table stream',
-      timeout: Duration.minutes(1),
-    }).bindTable(table, 'readWrite');
-    const failures = new sqs.Queue(this, 'TrailFailureQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    trail.function.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        // a second of batching fills batches during imports and keeps the trail seconds behind
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 10,
-        onFailure: new SqsDlq(failures),
-        filters: [
-          lambda.FilterCriteria.filter({
-            dynamodb: { NewImage: { type: { S: lambda.FilterRule.or(...AUDITED_TYPES) } } },
-          }),
-        ],
-      }),
-    );
-    failures
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'TrailFailureAlarm', {
-        alarmDescription:
-          'Stream records the trail could not write after its retries: replay them from the queued position.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
-    return trail;
   }
 }

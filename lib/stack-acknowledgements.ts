@@ -1,0 +1,70 @@
+/**
+ * The cdk-nag findings this stack accepts, each by path with the reason it is right here. Anything else
+ * cdk-nag finds fails synthesis (`bin/app.ts`) and the tests (`test/cdk/nag.test.ts`).
+ */
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { DROP_PREFIX } from '#shared/drop-folder.ts';
+import { acknowledgeByPath } from './acknowledge.ts';
+
+export function acknowledgeStackFindings(
+  stack: Stack,
+  resources: { readonly bucket: s3.IBucket; readonly evaluate: lambda.IFunction },
+): void {
+  const { bucket, evaluate } = resources;
+  const ref = (construct: IConstruct) =>
+    `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
+  const objects = (pattern: string) => `AwsSolutions-IAM5[Resource::${ref(bucket)}/${pattern}]`;
+  acknowledgeByPath(stack, [
+    {
+      path: 'Api/Role/DefaultPolicy/Resource',
+      id: objects(`${DROP_PREFIX.incoming}*`),
+      reason:
+        'The API signs presigned PUT URLs for uploads to incoming/<source>/<importId>/<file>; the key is new for every import, so only the prefix can be fixed.',
+    },
+    {
+      path: 'Api/Role/DefaultPolicy/Resource',
+      id: objects(`${DROP_PREFIX.reports}*`),
+      reason:
+        'The API serves the evaluation reports of any month (reports/<month>/...) in several formats; only the prefix can be fixed, and scope is checked in the handler before a report is read.',
+    },
+    {
+      path: 'Evaluate/Role/DefaultPolicy/Resource',
+      id: objects(`${DROP_PREFIX.reports}*`),
+      reason:
+        'The monthly run writes the reports of the month it evaluates (reports/<month>/..., CSV, XLSX, HTML); the month is only known at run time.',
+    },
+    {
+      path: 'Import/Role/DefaultPolicy/Resource',
+      id: objects('*'),
+      reason:
+        'The import worker owns the life of every drop-folder file: it reads a file under incoming/<source>/ with whatever name the sender gave it, moves it to processed/ or rejected/ (copy, then delete) and may split it into chunks.',
+    },
+    {
+      path: 'MonthlyEvaluationRole/DefaultPolicy/Resource',
+      id: `AwsSolutions-IAM5[Resource::${ref(evaluate)}:*]`,
+      reason:
+        "The LambdaInvoke schedule target grants through IFunction.grantInvoke, which adds the function's versions and aliases (:*); it is still only the evaluate function.",
+    },
+    {
+      path: 'Trail/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "DynamoEventSource grants dynamodb:ListStreams on '*' (the action takes no resource); reading the records is granted on the table's stream ARN only.",
+    },
+    {
+      path: 'TrailFailureQueue/Resource',
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the trail's on-failure destination: it holds the positions of stream batches that kept failing, for a replay; it is the end of the line and has an alarm, so a queue behind it would only hide them.",
+    },
+    {
+      path: 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource',
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's own deploy-time custom resource that writes the bucket's notification configuration (S3 → import queue); the managed policy only lets it write its own logs, and it runs only during deployments.",
+    },
+  ]);
+}
