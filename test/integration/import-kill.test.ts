@@ -12,7 +12,7 @@ import { shanghaiMonth } from '#domain/model.ts';
 import { keys } from '#storage/keys.ts';
 import { getImport } from '../../functions/import/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
-import { createTestTable, type TestTable } from '../support/dynamo.ts';
+import { createTableOnOwnDynamo, type TestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,
   courtRow,
@@ -110,9 +110,13 @@ async function chunkProgress(table: TestTable, importId: string) {
 
 let child: ChildProcess | undefined;
 
-afterEach(() => {
+let ownDynamo: { stop(): Promise<void> } | undefined;
+
+afterEach(async () => {
   if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
+  await ownDynamo?.stop();
+  ownDynamo = undefined;
 });
 
 /** Starts the worker in a child process; resolves once it has stopped at the chosen group. */
@@ -154,7 +158,9 @@ describe('a worker killed mid-file', () => {
     { timeout: 300_000 },
     async ({ pause, group }) => {
       // Prepare
-      const table = await createTestTable('import-kill', { stream: true });
+      // its stream fills with thousands of records: a DynamoDB Local of its own keeps the others fast
+      const table = await createTableOnOwnDynamo('import-kill');
+      ownDynamo = table;
       const harness = createImportHarness(table);
       const file = courtFile();
       const key = harness.drop('court', '失信被执行人-大文件.csv', utf8Csv(file.lines));

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDocumentClient } from '#storage/client.ts';
-import { ensureTable } from '../../local/dynamodb-local.ts';
+import { ensureTable, startDynamoLocal } from '../../local/dynamodb-local.ts';
 
 export interface TestTable {
   readonly endpoint: string;
@@ -30,4 +30,25 @@ export async function createTestTable(label = 'test', options: TestTableOptions 
   const tableName = `${label}-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, tableName, { stream: options.stream === true });
   return { endpoint, tableName, documentClient: createDocumentClient({ endpoint }) };
+}
+
+/**
+ * A table with its stream on a DynamoDB Local of its own, for a test whose stream holds many thousand
+ * records: on the run's shared instance, every stream table slows as the others' streams fill.
+ * `stop()` ends the instance.
+ */
+export async function createTableOnOwnDynamo(label: string): Promise<TestTable & { stop(): Promise<void> }> {
+  const dynamo = await startDynamoLocal();
+  const tableName = `${label}-${randomUUID().slice(0, 8)}`;
+  await ensureTable(dynamo.endpoint, tableName);
+  const documentClient = createDocumentClient({ endpoint: dynamo.endpoint });
+  return {
+    endpoint: dynamo.endpoint,
+    tableName,
+    documentClient,
+    async stop() {
+      documentClient.destroy();
+      await dynamo.stop();
+    },
+  };
 }
