@@ -5,7 +5,6 @@
  */
 
 import { Aws, CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -25,6 +24,7 @@ import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
+import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
 import { UserDirectory } from './constructs/user-directory.ts';
 import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
 
@@ -141,17 +141,12 @@ export class CreditGovernanceStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    jobsDeadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'JobsDeadLetterAlarm', {
-        alarmDescription:
-          'A classification or evaluation run failed and waits in the jobs dead-letter queue.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    alarmWhenMessagesWait(
+      this,
+      'JobsDeadLetterAlarm',
+      jobsDeadLetterQueue,
+      'A classification or evaluation run failed and waits in the jobs dead-letter queue.',
+    ).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
 
     const common = { logRetention, tracing };
     const counterShards = props.counterShards ?? DEFAULT_COUNTER_SHARDS;

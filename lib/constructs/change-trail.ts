@@ -4,7 +4,6 @@
  * logical ids stay as the stack's acknowledgements name them.
  */
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { JobFunction } from './job-function.ts';
+import { alarmWhenMessagesWait } from './queue-alarm.ts';
 
 /**
  * The trail: the table's stream, filtered to audited item types (so never the trail's own entries),
@@ -53,16 +53,11 @@ export function addChangeTrail(
       ],
     }),
   );
-  failures
-    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-    .createAlarm(scope, 'TrailFailureAlarm', {
-      alarmDescription:
-        'Stream records the trail could not write after its retries: replay them from the queued position.',
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    })
-    .addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+  alarmWhenMessagesWait(
+    scope,
+    'TrailFailureAlarm',
+    failures,
+    'Stream records the trail could not write after its retries: replay them from the queued position.',
+  ).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
   return trail;
 }

@@ -5,12 +5,13 @@
  * queue that raises an alarm.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DROP_PREFIX } from '#shared/drop-folder.ts';
+import { alarmWhenMessagesWait } from './queue-alarm.ts';
 
 /** Receives before a message goes to the dead-letter queue. */
 export const IMPORT_MAX_RECEIVE_COUNT = 5;
@@ -87,14 +88,11 @@ export class DropFolder extends Construct {
       prefix: DROP_PREFIX.incoming,
     });
 
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'An import message failed five times and waits in the dead-letter queue.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.deadLetterAlarm = alarmWhenMessagesWait(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'An import message failed five times and waits in the dead-letter queue.',
+    );
   }
 }
