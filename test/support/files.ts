@@ -135,14 +135,29 @@ export function excelSerial(isoDate: string): number {
 
 /** A ZIP archive (deflated entries) that holds whatever it is given: not a workbook unless told so. */
 export function zipFile(entries: readonly { name: string; content: string }[]): Buffer {
+  return zipArchive(
+    entries.map((entry) => {
+      const data = Buffer.from(entry.content, 'utf8');
+      return { name: entry.name, packed: deflateRawSync(data), crc: crc32(data), size: data.length };
+    }),
+  );
+}
+
+/** One entry of {@link zipArchive}: its name, its deflated bytes, and the CRC and size of what they inflate to. */
+export interface DeflatedEntry {
+  readonly name: string;
+  readonly packed: Buffer;
+  readonly crc: number;
+  readonly size: number;
+}
+
+/** A ZIP archive of entries deflated already: local headers, the central directory, its end record. */
+export function zipArchive(entries: readonly DeflatedEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const entry of entries) {
+  for (const { packed, crc, size, ...entry } of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const data = Buffer.from(entry.content, 'utf8');
-    const packed = deflateRawSync(data);
-    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -150,7 +165,7 @@ export function zipFile(entries: readonly { name: string; content: string }[]): 
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -160,7 +175,7 @@ export function zipFile(entries: readonly { name: string; content: string }[]): 
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, packed);

@@ -4,7 +4,7 @@
  * file of about 300 KB).
  */
 import { crc32, createDeflateRaw } from 'node:zlib';
-import { COURT_HEADER } from './files.ts';
+import { COURT_HEADER, zipArchive } from './files.ts';
 
 export type BombKind = 'shared-string' | 'inline-cell';
 
@@ -74,44 +74,10 @@ function* chunksOf(content: ZipEntrySpec['content']): Generator<Buffer> {
 
 /** A ZIP of deflated entries, each compressed as a stream and its CRC computed as it goes. */
 async function zipStreamed(entries: readonly ZipEntrySpec[]): Promise<Buffer> {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const { packed, crc, size } = await deflate(chunksOf(entry.content));
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    centrals.push(central, name);
-    offset += local.length + name.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  const deflated = [];
+  for (const entry of entries)
+    deflated.push({ name: entry.name, ...(await deflate(chunksOf(entry.content))) });
+  return zipArchive(deflated);
 }
 
 async function deflate(chunks: Iterable<Buffer>): Promise<{ packed: Buffer; crc: number; size: number }> {
