@@ -1,4 +1,5 @@
 /** The words of the field as types. docs/README.md (Words) gives the Chinese for each. */
+import type { DecisionInputs } from './triage.ts';
 
 export const LIST_TYPES = [
   'court-debtor',
@@ -73,20 +74,81 @@ export interface Subject {
   readonly updatedAt: string;
 }
 
+/** The designating department's own answer, kept beside the rule's; re-triage never undoes it. */
+export interface ClassificationOverride {
+  readonly list: TriageList;
+  readonly track: string;
+  /** Chinese, as the department wrote it. */
+  readonly reason: string;
+  /** The principal who decided. */
+  readonly by: string;
+  readonly department: string;
+  readonly at: string;
+}
+
+/** A constraint measure (docs/rules.md, Constraint measures) in force on a listing of the constraint list. */
+export interface ConstraintMeasure {
+  readonly code: string;
+  readonly label: string;
+  /** `yyyy-mm-dd`: the day the listing went on the constraint list. */
+  readonly since: string;
+  /** On whose decision: `rule:<id>` for the rule table, `department:<code>` for an override. */
+  readonly decidedBy: string;
+}
+
+/**
+ * The rule's answer for a listing (`triage.ts` Decision: list, track, rule, reason, inputs, rule table
+ * version, as-of date, next review date), when it was reached, the department's override if any, and
+ * the constraint measures in force while the listing's list is `constrain`.
+ */
 export interface Classification {
   readonly list: TriageList;
   readonly track: string;
   readonly ruleId: string;
   /** Chinese, naming the facts used. */
   readonly reason: string;
+  readonly inputs: DecisionInputs;
+  readonly ruleTableVersion: string;
+  /** `yyyy-mm-dd`, Asia/Shanghai. */
+  readonly asOf: string;
+  /** The next date on which time alone changes the rule's answer. */
+  readonly nextReviewDate?: string;
+  /** When the rule's answer last changed. */
   readonly decidedAt: string;
-  readonly override?: {
-    readonly list: TriageList;
-    readonly track: string;
-    readonly reason: string;
-    readonly by: string;
-    readonly at: string;
-  };
+  readonly override?: ClassificationOverride;
+  readonly measures?: readonly ConstraintMeasure[];
+}
+
+/** The list a listing is on: the department's override where there is one, else the rule's. */
+export function effectiveList(classification: Classification): TriageList {
+  return classification.override?.list ?? classification.list;
+}
+
+/** A listing's plan (docs/rules.md, Plans): who, what and by when. */
+export interface ListingPlan {
+  /** The responsible unit (a department or a township/street office). */
+  readonly unit: string;
+  /** The responsible person as a role title (科长, 联络员), never a private person's ID. */
+  readonly person: string;
+  /** Codes from the fixed set of the listing's list. */
+  readonly measures: readonly string[];
+  readonly note?: string;
+  /** `yyyy-mm-dd`: the last day. */
+  readonly deadline: string;
+  readonly setAt: string;
+}
+
+/**
+ * Where a listing is counted in its district's triage counts: kept on the listing by triage and moved
+ * with the counters in one transaction, so the counts equal a recount.
+ */
+export interface TriageTally {
+  readonly district: string;
+  readonly list: TriageList;
+  readonly track: string;
+  readonly overridden: boolean;
+  /** No plan, or its deadline has passed (as of the tally's date). */
+  readonly overdue: boolean;
 }
 
 export interface Listing {
@@ -105,6 +167,11 @@ export interface Listing {
   /** The district of the subject when the listing was written; kept for the district index. */
   readonly district: string;
   readonly classification?: Classification;
+  readonly plan?: ListingPlan;
+  /** Where triage counts the listing; absent while unclassified or once exited. */
+  readonly tally?: TriageTally;
+  /** The next day triage must look at the listing again (a review date, a plan deadline passing). */
+  readonly dueOn?: string;
   readonly missingFromPush?: { readonly importId: string; readonly at: string };
   readonly source: string;
   /** The last import that changed the listing's facts. */

@@ -41,6 +41,8 @@ export const AUDITED_TYPES = [
   'campaign',
   'plan',
   'action',
+  'check',
+  'triage-job',
 ] as const;
 export type AuditedType = (typeof AUDITED_TYPES)[number];
 

@@ -36,6 +36,12 @@ export const ITEM_TYPES = {
   campaign: 'campaign',
   idempotency: 'idempotency',
   cursorKey: 'cursor-key',
+  /** An action taken on a listing (pairing, warning, interview, repair guidance, repair application). */
+  action: 'action',
+  /** One joint-punishment check: who asked about which codes, and what the answer said. */
+  check: 'check',
+  /** A re-triage run for a scope, with its counts. */
+  triageJob: 'triage-job',
 } as const;
 
 export const keys = {
@@ -101,6 +107,14 @@ export const keys = {
   campaign: (campaignId: string): Key => ({ PK: 'CONFIG', SK: `CAMPAIGN#${campaignId}` }),
   /** The secret that signs the API's pagination cursors. */
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),
+  /** An action on a listing, beside it in its subject's partition, in the order taken. */
+  action: (uscc: string, listingSortKey: string, at: string, actionId: string): Key => ({
+    PK: `SUBJ#${uscc}`,
+    SK: `ACTION#${listingSortKey}#${at}#${actionId}`,
+  }),
+  actionPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'ACTION#' }),
+  check: (checkId: string): Key => ({ PK: `CHECK#${checkId}`, SK: 'CHECK' }),
+  triageJob: (jobId: string): Key => ({ PK: `TRIAGEJOB#${jobId}`, SK: 'JOB' }),
   idempotency: (scope: string, idempotencyKey: string): Key => ({
     PK: `IDEMPOTENCY#${scope}`,
     SK: `KEY#${idempotencyKey}`,
@@ -150,7 +164,24 @@ export const indexKeys = {
     GSI5SK: `${at}#${recordId}`,
   }),
   subjectByOrgCode: (orgCode: string, uscc: string) => ({ GSI6PK: `ORG#${orgCode}`, GSI6SK: uscc }),
+  /**
+   * A listing due for re-triage on `day`, on one of {@link DUE_SHARDS} partitions picked by its code (a
+   * rule-table change can make a hundred thousand listings due on one day).
+   */
+  listingDue: (day: string, uscc: string, sortKey: string) => ({
+    GSI7PK: indexPartitions.listingsDue(dueShardOf(uscc)),
+    GSI7SK: `${day}#${uscc}#${sortKey}`,
+  }),
 };
+
+/** Partitions of the due-date index. */
+export const DUE_SHARDS = 8;
+
+function dueShardOf(uscc: string): number {
+  let sum = 0;
+  for (let index = 0; index < uscc.length; index++) sum += uscc.charCodeAt(index);
+  return sum % DUE_SHARDS;
+}
 
 export const indexPartitions = {
   activeListingsOfDistrict: (district: string) => `DIST#${district}#ACTIVE`,
@@ -161,6 +192,7 @@ export const indexPartitions = {
   listedSubjectsOfDistrict: (district: string) => `LISTED#${district}`,
   trailOfMonth: (month: string, shard: number) => `AUDIT#${month}#${String(shard).padStart(2, '0')}`,
   subjectsOfOrgCode: (orgCode: string) => `ORG#${orgCode}`,
+  listingsDue: (shard: number) => `DUE#${shardPart(shard)}`,
 };
 
 /** Opaque listing id for the API: base64url of the listing's natural key. */

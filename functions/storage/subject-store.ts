@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Planner } from '#domain/changes.ts';
 import type { CounterDelta, FlowDelta } from '#domain/counting.ts';
-import type { Listing, Subject } from '#domain/model.ts';
+import { effectiveList, isCountingStatus, type Listing, type Subject } from '#domain/model.ts';
 import {
   type ListingRef,
   listingSortKey,
@@ -112,13 +112,16 @@ export function listingItem(
     ...(listing.status === 'active'
       ? indexKeys.activeListingByDistrict(
           listing.district,
-          listing.classification?.override?.list ?? listing.classification?.list ?? 'unclassified',
+          listing.classification === undefined ? 'unclassified' : effectiveList(listing.classification),
           listing.listType,
           listing.uscc,
           listing.key,
         )
       : {}),
     ...indexKeys.listingByDepartment(listing.department, listing.status, listing.listedAt, listing.uscc),
+    ...(listing.dueOn !== undefined && isCountingStatus(listing.status)
+      ? indexKeys.listingDue(listing.dueOn, listing.uscc, listingSortKey(listing))
+      : {}),
   };
 }
 

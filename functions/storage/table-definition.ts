@@ -27,6 +27,8 @@ export const GSI = {
   auditByMonth: { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
   /** Subjects by their 9-character organisation code (positions 9–17), to match older lists. */
   byOrgCode: { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'GSI6SK' },
+  /** Listings by the day triage must look at them again, spread over shards (`DUE#<nn>`, sorted by day). */
+  byDueDate: { indexName: 'GSI7', partitionKey: 'GSI7PK', sortKey: 'GSI7SK' },
 } as const;
 
 export type IndexName = keyof typeof GSI;
@@ -38,6 +40,7 @@ export const INDEX_PURPOSES: Record<IndexName, string> = {
   listedSubjects: 'listed subjects by district (sparse: subjects with an active listing)',
   auditByMonth: 'trail entries by month, spread over 16 shard partitions',
   byOrgCode: 'subjects by organisation code (GB 11714), to match lists that carry only the old code',
+  byDueDate: 'listings due for re-triage by day (sparse), read by the daily triage job up to today',
 };
 
 /**
