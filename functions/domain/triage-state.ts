@@ -108,7 +108,8 @@ export function tallyOf(listing: Listing, today: string): TriageTally | undefine
 export function dueOnOf(listing: Listing, today: string): string | undefined {
   if (!isCountingStatus(listing.status)) return undefined;
   const dates = [listing.classification?.nextReviewDate];
-  if (listing.plan !== undefined && listing.plan.deadline >= today) dates.push(addDays(listing.plan.deadline, 1));
+  if (listing.plan !== undefined && listing.plan.deadline >= today)
+    dates.push(addDays(listing.plan.deadline, 1));
   const later = dates.filter((date): date is string => date !== undefined && date > today).sort();
   return later[0];
 }

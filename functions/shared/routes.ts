@@ -27,6 +27,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/listings/{listingId}/plan', function: 'api' },
   { method: 'POST', path: '/listings/{listingId}/actions', function: 'api' },
   { method: 'POST', path: '/classifications', function: 'api' },
+  { method: 'GET', path: '/classifications/{jobId}', function: 'api' },
+  { method: 'GET', path: '/counts', function: 'api' },
   { method: 'POST', path: '/exits', function: 'exits' },
   { method: 'GET', path: '/exits', function: 'exits' },
   { method: 'GET', path: '/exits/{exitId}', function: 'exits' },

@@ -6,7 +6,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Listing, Subject } from '#domain/model.ts';
-import { listingSortKey, type ListingRef } from '#domain/subject-writes.ts';
+import { type ListingRef, listingSortKey } from '#domain/subject-writes.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { dueOnOf, sameTally, tallyDeltas, tallyOf } from '#domain/triage-state.ts';
 import { backoffMs, transactWrite } from './batch.ts';
@@ -92,7 +92,10 @@ export async function editListing(
   edit: ListingEdit,
 ): Promise<ListingEditOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [stored, subject] = await Promise.all([getListing(deps, ref, true), getSubject(deps, ref.uscc, true)]);
+    const [stored, subject] = await Promise.all([
+      getListing(deps, ref, true),
+      getSubject(deps, ref.uscc, true),
+    ]);
     if (stored === undefined || subject === undefined) return { outcome: 'missing' };
     const { version: _version, ...listing } = stored;
     const next = withTriageState(edit({ listing, subject }) ?? listing, today);

@@ -48,12 +48,19 @@ export interface TriageRun {
  * Triage of one listing as of the run's day: the rule's answer stored when it says something new, the
  * override kept, the tally, due day and counters following; nothing written when nothing changes.
  */
-export function retriageListing(deps: StoreDeps, ref: ListingRef, run: TriageRun): Promise<ListingEditOutcome> {
+export function retriageListing(
+  deps: StoreDeps,
+  ref: ListingRef,
+  run: TriageRun,
+): Promise<ListingEditOutcome> {
   const now = deps.clock.now();
   return editListing(deps, ref, run.actor, run.today, ({ listing, subject }) => {
     if (!isCountingStatus(listing.status)) return undefined;
     const decision = classifyListing({ listing, subject, asOf: run.today, rules: run.rules });
-    return { ...listing, classification: nextClassification(listing.classification, decision, now, run.today) };
+    return {
+      ...listing,
+      classification: nextClassification(listing.classification, decision, now, run.today),
+    };
   });
 }
 
