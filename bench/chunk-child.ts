@@ -75,7 +75,6 @@ const deps: ImportDeps = {
     },
   },
   settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows },
-  requestClassification: async () => {},
   log: silentLogger,
 };
 

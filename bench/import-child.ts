@@ -54,7 +54,6 @@ const deps: ImportDeps = {
   drop: profiledDropStore(createFileDropStore(root), profile, origin),
   // one chunk, written in this process: the single worker the budget compares with
   settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows: 1_000_000 },
-  requestClassification: async () => {},
   log: silentLogger,
 };
 

@@ -45,7 +45,6 @@ const deps: ImportDeps = {
   store,
   drop: createFileDropStore(root),
   settings: DEFAULT_IMPORT_SETTINGS,
-  requestClassification: async () => {},
   log: silentLogger,
 };
 

@@ -17,15 +17,13 @@ const apiEnvironment = z.object({
   [ENV.bucketName]: requiredText(),
   /** A released push goes back to the import worker through this queue. */
   [ENV.importQueueUrl]: requiredUrl(),
-  /** Reclassification and evaluation runs on request (wired by their issues). */
-  [ENV.classifyFunctionName]: requiredText(),
+  /** Evaluation runs on request (wired by their issue). */
   [ENV.evaluateFunctionName]: requiredText(),
 });
 
 export interface ApiConfig extends TableSettings {
   readonly bucketName: string;
   readonly importQueueUrl: string;
-  readonly classifyFunctionName: string;
   readonly evaluateFunctionName: string;
 }
 
@@ -39,7 +37,6 @@ export function readApiConfig(env: Readonly<Record<string, string | undefined>>)
     ...tableSettings(values),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
-    classifyFunctionName: values[ENV.classifyFunctionName],
     evaluateFunctionName: values[ENV.evaluateFunctionName],
   };
 }

@@ -16,7 +16,6 @@ import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import {
   type Actor,
   changeSubjectWith,
-  type ListingRef,
   planSubjectWrites,
   type StoreDeps,
   syncListingDistricts,
@@ -32,10 +31,6 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 export interface GroupResult {
   readonly counts: ImportCounts;
-  /** Listings whose facts changed, for triage. */
-  readonly changed: readonly ListingRef[];
-  /** Subjects whose registry facts changed (status, flags, district): all their listings want triage. */
-  readonly subjects: readonly string[];
   /**
    * The group met subjects or listings stored before this import: the next group should read
    * everything rather than assume its unknown subjects new.
@@ -114,7 +109,7 @@ async function readGroupState(
   return { subjects, listings, found: new Set(stored.map((item) => String(item.uscc))) };
 }
 
-/** The writes of every subject of a group, with what they come to for the counts and for triage. */
+/** The writes of every subject of a group, with what they come to for the counts. */
 function planGroupSubjects(
   deps: StoreDeps,
   actor: Actor,
@@ -125,8 +120,6 @@ function planGroupSubjects(
   const actions: TransactItems = [];
   const counters = [];
   const flows = [];
-  const changed: ListingRef[] = [];
-  const subjectsChanged: string[] = [];
   const moved: Subject[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = state.subjects.get(uscc);
@@ -142,12 +135,9 @@ function planGroupSubjects(
     actions.push(...writes.actions);
     counters.push(...writes.counters);
     flows.push(...writes.flows);
-    for (const listing of writes.listings)
-      changed.push({ uscc, listType: listing.listType, key: listing.key });
-    if (writes.listings.length === 0) subjectsChanged.push(uscc);
     if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
   }
-  return { actions: [...actions, ...counterActions(deps, counters, flows)], changed, subjectsChanged, moved };
+  return { actions: [...actions, ...counterActions(deps, counters, flows)], moved };
 }
 
 /**
@@ -191,7 +181,7 @@ export async function prepareGroup(
     at,
     optimistic,
     known,
-    result: { counts: tally, changed: planned.changed, subjects: planned.subjectsChanged, foundExisting },
+    result: { counts: tally, foundExisting },
   };
 }
 
@@ -247,8 +237,6 @@ async function applySubjectBySubject(
 ): Promise<GroupResult> {
   const tally = emptyCounts();
   addCounts(tally, rowCounts);
-  const changed: ListingRef[] = [];
-  const subjectsChanged: string[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     let attemptTally = emptyCounts();
     const writes = await changeSubjectWith(deps, uscc, actor, () => {
@@ -259,9 +247,6 @@ async function applySubjectBySubject(
     if (writes === undefined) continue;
     if (writes.subject.version === 1) tally.subjectsNew += 1;
     tally.itemsWritten += writes.actions.length + 1;
-    for (const listing of writes.listings)
-      changed.push({ uscc, listType: listing.listType, key: listing.key });
-    if (writes.listings.length === 0) subjectsChanged.push(uscc);
   }
   const counts = countItems(deps, actor, rows, at);
   tally.enterpriseCounts += counts.length;
@@ -273,5 +258,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, changed, subjects: subjectsChanged, foundExisting: true };
+  return { counts: tally, foundExisting: true };
 }

@@ -6,7 +6,7 @@
  * this import only once it is.
  */
 import { readAhead } from '#shared/read-ahead.ts';
-import type { Actor, ListingRef } from '#storage/subject-store.ts';
+import type { Actor } from '#storage/subject-store.ts';
 import {
   type ChunkCursor,
   type ChunkPosition,
@@ -36,8 +36,6 @@ interface PlannedGroup {
   readonly rows: readonly ReadyRow[];
   readonly position: ChunkPosition;
   readonly rowCounts: Partial<ImportCounts>;
-  /** The last group of its buffer: triage is asked for after it. */
-  readonly endsBuffer: boolean;
 }
 
 /** Where the chunk's rows are read and planned from. */
@@ -70,16 +68,15 @@ async function planBuffer(
   const planned: PlannedGroup[] = [];
   let before = cursor;
   for (let index = cursor.groupsDone; index < groups.length; index++) {
-    const endsBuffer = index === groups.length - 1;
-    const after: ChunkCursor = endsBuffer
-      ? { checkpoint: last, groupsDone: 0 }
-      : { checkpoint: before.checkpoint, groupsDone: index + 1 };
+    const after: ChunkCursor =
+      index === groups.length - 1
+        ? { checkpoint: last, groupsDone: 0 }
+        : { checkpoint: before.checkpoint, groupsDone: index + 1 };
     planned.push({
       rows: groups[index] as ReadyRow[],
       position: { importId: record.importId, chunk: chunkNumber, before, after },
       // the rows' own counts (rows, rejected, persons…) ride with the buffer's first group
       rowCounts: index === 0 ? counts : emptyCounts(),
-      endsBuffer,
     });
     before = after;
   }
@@ -137,10 +134,9 @@ function subjectsOf(rows: readonly ReadyRow[]): Set<string> {
 interface ReadyGroup {
   readonly prepared: PreparedGroup;
   readonly group: UncommittedGroup;
-  readonly endsBuffer: boolean;
 }
 
-/** The state of writing one chunk: what is planned ahead, what is committed, what triage waits for. */
+/** The state of writing one chunk: what is planned ahead, what is committed. */
 class ChunkWriter {
   private readonly groups: AsyncGenerator<PlannedGroup>;
   private readonly actor: Actor;
@@ -150,7 +146,6 @@ class ChunkWriter {
    */
   private readonly written = new Set<string>();
   private optimistic = false;
-  private readonly triage = { listings: [] as ListingRef[], subjects: [] as string[] };
   /** Groups taken from the planner and not yet committed, in commit order. */
   private readonly uncommitted: UncommittedGroup[] = [];
   /** Set when a commit failed: preparations not begun yet take no further group. */
@@ -211,7 +206,7 @@ class ChunkWriter {
       planned.rowCounts,
       { written: this.written, optimistic: this.optimistic },
     );
-    return { prepared, group, endsBuffer: planned.endsBuffer };
+    return { prepared, group };
   }
 
   private async commit(current: ReadyGroup): Promise<void> {
@@ -224,16 +219,6 @@ class ChunkWriter {
       current.group.settle();
     }
     this.optimistic = !result.foundExisting;
-    this.triage.listings.push(...result.changed);
-    this.triage.subjects.push(...result.subjects);
-    // triage is asked for buffer by buffer: a request stays small and nothing piles up over a chunk
-    if (current.endsBuffer && (this.triage.listings.length > 0 || this.triage.subjects.length > 0)) {
-      await this.source.deps.requestClassification({
-        importId: this.source.record.importId,
-        listings: this.triage.listings.splice(0),
-        subjects: this.triage.subjects.splice(0),
-      });
-    }
   }
 }
 

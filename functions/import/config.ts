@@ -19,8 +19,6 @@ const importEnvironment = z.object({
   ...TABLE_VARIABLES,
   [ENV.bucketName]: requiredText(),
   [ENV.importQueueUrl]: requiredUrl(),
-  /** Triage requests go to this function (the classification issue wires the call). */
-  [ENV.classifyFunctionName]: requiredText(),
   /** Rows per chunk; the worker's default when unset. */
   [ENV.importChunkRows]: optionalPositiveInteger(),
 });
@@ -28,7 +26,6 @@ const importEnvironment = z.object({
 export interface ImportConfig extends TableSettings {
   readonly bucketName: string;
   readonly importQueueUrl: string;
-  readonly classifyFunctionName: string;
   readonly importChunkRows?: number;
 }
 
@@ -43,7 +40,6 @@ export function readImportConfig(env: Readonly<Record<string, string | undefined
     ...tableSettings(values),
     bucketName: values[ENV.bucketName],
     importQueueUrl: values[ENV.importQueueUrl],
-    classifyFunctionName: values[ENV.classifyFunctionName],
     ...(chunkRows === undefined ? {} : { importChunkRows: chunkRows }),
   };
 }

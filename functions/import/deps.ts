@@ -15,8 +15,6 @@ export function cloudImportDeps(config: ImportConfig): ImportDeps {
       ...DEFAULT_IMPORT_SETTINGS,
       chunkRows: config.importChunkRows ?? DEFAULT_IMPORT_SETTINGS.chunkRows,
     },
-    // Triage arrives with the classification issue; until then the request is only logged.
-    requestClassification: async () => undefined,
     log: createLogger({ function: 'import' }),
   };
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '#shared/logger.ts';
 import type { DropStore } from '#shared/object-store.ts';
 import type { WorkQueue } from '#shared/work-queue.ts';
-import type { Actor, ListingRef, StoreDeps } from '#storage/subject-store.ts';
+import type { Actor, StoreDeps } from '#storage/subject-store.ts';
 import type { ImportRecord } from './model.ts';
 import type { StreamOptions } from './row-stream.ts';
 
@@ -38,15 +38,6 @@ export interface ImportDeps {
   /** Where chunk messages go; without it every chunk runs in this invocation. */
   readonly queue?: WorkQueue;
   readonly settings: ImportSettings;
-  /**
-   * Asks for triage (the classify job) of the listings an import changed, and of every listing of the
-   * subjects whose registry facts changed: triage depends on status and flags.
-   */
-  readonly requestClassification: (request: {
-    importId: string;
-    listings: readonly ListingRef[];
-    subjects: readonly string[];
-  }) => Promise<void>;
   readonly log: Logger;
 }
 

@@ -3,7 +3,7 @@
  * without writing (a bad file is rejected whole, nothing written; `first-pass.ts`); a full push that
  * would flag too much is held (`hold.ts`); then rows are written in chunks, each resuming from its
  * checkpoint (`chunk-writer.ts`); the last chunk flags what the push no longer carries, closes the
- * receipt, moves the file and asks for triage.
+ * receipt and moves the file. Triage follows from the table's stream, not from the worker.
  */
 import type { Logger } from '#shared/logger.ts';
 import { ChunkTakenOverError } from './apply-group.ts';

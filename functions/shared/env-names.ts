@@ -8,7 +8,6 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   bucketName: 'BUCKET_NAME',
   importQueueUrl: 'IMPORT_QUEUE_URL',
-  classifyFunctionName: 'CLASSIFY_FUNCTION_NAME',
   evaluateFunctionName: 'EVALUATE_FUNCTION_NAME',
   importChunkRows: 'IMPORT_CHUNK_ROWS',
   /** Write shards of each district's counters (readers sum them); raise it, never lower it. */

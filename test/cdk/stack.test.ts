@@ -294,22 +294,16 @@ describe('CreditGovernanceStack', () => {
       });
     });
 
-    it('lets the worker re-queue chunks, invoke classify and delete moved files', () => {
+    it('lets the worker re-queue chunks and delete moved files', () => {
       const env =
         template.toJSON().Resources[logicalId(stack.jobs.import.function)].Properties.Environment.Variables;
       const actions = statementsOf(template, stack, 'import').flatMap(actionsOf);
 
       expect(Object.keys(env)).toEqual(
-        expect.arrayContaining([ENV.tableName, ENV.bucketName, ENV.importQueueUrl, ENV.classifyFunctionName]),
+        expect.arrayContaining([ENV.tableName, ENV.bucketName, ENV.importQueueUrl]),
       );
       expect(actions).toEqual(
-        expect.arrayContaining([
-          'sqs:SendMessage',
-          'lambda:InvokeFunction',
-          's3:GetObject',
-          's3:PutObject',
-          's3:DeleteObject',
-        ]),
+        expect.arrayContaining(['sqs:SendMessage', 's3:GetObject', 's3:PutObject', 's3:DeleteObject']),
       );
     });
   });
@@ -344,7 +338,7 @@ describe('CreditGovernanceStack', () => {
       }
     });
 
-    it('lets the API put only under incoming/, read reports and start classify and evaluate', () => {
+    it('lets the API put only under incoming/, read reports and start evaluate', () => {
       const statements = statementsOf(template, stack, 'api');
       const put = statements.find((statement) => actionsOf(statement).includes('s3:PutObject'));
       const env =
@@ -354,12 +348,7 @@ describe('CreditGovernanceStack', () => {
         'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/incoming/*']],
       });
       expect(Object.keys(env)).toEqual(
-        expect.arrayContaining([
-          ENV.bucketName,
-          ENV.classifyFunctionName,
-          ENV.evaluateFunctionName,
-          ENV.importQueueUrl,
-        ]),
+        expect.arrayContaining([ENV.bucketName, ENV.evaluateFunctionName, ENV.importQueueUrl]),
       );
     });
 

@@ -32,7 +32,6 @@ beforeAll(async () => {
     drop: createFileDropStore(dropRoot),
     queue: createFileWorkQueue(mkdtempSync(join(tmpdir(), 'queue-handler-'))),
     settings: DEFAULT_IMPORT_SETTINGS,
-    requestClassification: async () => undefined,
     log: silentLogger,
   });
 });

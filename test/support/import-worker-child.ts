@@ -63,7 +63,6 @@ const deps: ImportDeps = {
   store: { client, tableName: options.tableName, clock: { now: () => new Date() } },
   drop: createFileDropStore(options.root),
   settings: DEFAULT_IMPORT_SETTINGS,
-  requestClassification: async () => undefined,
   log: silentLogger,
 };
 

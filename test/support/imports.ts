@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { silentLogger } from '#shared/logger.ts';
 import type { WorkQueue } from '#shared/work-queue.ts';
-import type { ListingRef } from '#storage/subject-store.ts';
 import { handleMessage } from '../../functions/import/create-handler.ts';
 import {
   DEFAULT_IMPORT_SETTINGS,
@@ -18,9 +17,6 @@ export interface ImportHarness {
   readonly deps: ImportDeps;
   readonly root: string;
   readonly sent: string[];
-  readonly classified: ListingRef[][];
-  /** Subjects whose registry facts changed, per triage request. */
-  readonly classifiedSubjects: string[][];
   /** Puts a file into the drop folder and returns its key. */
   drop(source: string, fileName: string, content: string | Uint8Array): string;
   /** Delivers the S3 notification of a key, as S3 → SQS would (key URL-encoded). */
@@ -59,8 +55,6 @@ export function createImportHarness(
 ): ImportHarness {
   const root = mkdtempSync(join(tmpdir(), 'drop-'));
   const sent: string[] = [];
-  const classified: ListingRef[][] = [];
-  const classifiedSubjects: string[][] = [];
   const queue: WorkQueue = {
     send: async (body) => {
       sent.push(body);
@@ -75,18 +69,12 @@ export function createImportHarness(
     drop: createFileDropStore(root),
     ...(options.withQueue === true ? { queue } : {}),
     settings: { ...DEFAULT_IMPORT_SETTINGS, ...options.settings },
-    requestClassification: async ({ listings, subjects }) => {
-      classified.push([...listings]);
-      classifiedSubjects.push([...subjects]);
-    },
     log: silentLogger,
   };
   return {
     deps,
     root,
     sent,
-    classified,
-    classifiedSubjects,
     drop(source, fileName, content) {
       const key = `incoming/${source}/${fileName}`;
       mkdirSync(dirname(join(root, key)), { recursive: true });

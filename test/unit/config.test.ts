@@ -13,7 +13,6 @@ const IMPORT_VARIABLES = {
   [ENV.tableName]: 'credit-governance',
   [ENV.bucketName]: 'drop-folder',
   [ENV.importQueueUrl]: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/import',
-  [ENV.classifyFunctionName]: 'classify',
 };
 
 afterEach(() => {
@@ -31,7 +30,6 @@ describe('readImportConfig', () => {
       tableName: 'credit-governance',
       bucketName: 'drop-folder',
       importQueueUrl: IMPORT_VARIABLES[ENV.importQueueUrl],
-      classifyFunctionName: 'classify',
     });
     expect(chunked.importChunkRows).toBe(20_000);
   });
