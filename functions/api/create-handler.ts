@@ -13,6 +13,7 @@ import { problemErrors } from '#shared/http/problem.ts';
 import { type ApiRoute, dispatch, type HttpEvent } from '#shared/http/route.ts';
 import { exitsRoutes } from '../exits/routes.ts';
 import type { ApiDeps } from './deps.ts';
+import { getCheckRoute, postChecksRoute } from './routes/checks.ts';
 import {
   createImportRoute,
   getImportRoute,
@@ -43,6 +44,8 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
   importErrorsRoute,
   releaseImportRoute,
   monthTrailRoute,
+  getCheckRoute,
+  postChecksRoute,
 ];
 
 /** The Lambda handler over `deps`. */
