@@ -1,6 +1,6 @@
 /**
  * The whole system in one stack: the table, the drop folder and its queue, one Lambda per job, the
- * HTTP API with its JWT authorizer, and the monthly evaluation schedule. Nothing names a partition,
+ * HTTP API with its JWT authorizer, the monthly evaluation and the daily triage schedules. Nothing names a partition,
  * region or account: ARNs come from the resources or from `Aws.*`, so it deploys to the China regions too.
  */
 
@@ -25,6 +25,8 @@ import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
 import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
+import { scheduleRole } from './constructs/schedule-role.ts';
+import { addTriage } from './constructs/triage.ts';
 import { UserDirectory } from './constructs/user-directory.ts';
 import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
 
@@ -152,15 +154,13 @@ export class CreditGovernanceStack extends Stack {
     const counterShards = props.counterShards ?? DEFAULT_COUNTER_SHARDS;
     const entry = (job: JobName) => props.entries?.[job] ?? JOB_ENTRIES[job];
 
-    const classify = new JobFunction(this, 'Classify', {
+    const classify = addTriage(this, table, {
       ...common,
       entry: entry('classify'),
-      description: 'Triage of listings by the ordered rules',
-      timeout: Duration.minutes(5),
-      deadLetterQueue: jobsDeadLetterQueue,
-    })
-      .bindTable(table, 'readWrite')
-      .bindCounters(counterShards);
+      counterShards,
+      alarmTopic,
+      jobsDeadLetterQueue,
+    });
 
     const evaluate = new JobFunction(this, 'Evaluate', {
       ...common,
@@ -184,8 +184,7 @@ export class CreditGovernanceStack extends Stack {
       .bindCounters(counterShards)
       // Reads incoming/, moves files to processed/ or rejected/ (copy, then delete).
       .bindBucket(bucket, 'readWriteDelete')
-      .bindQueueSender(queue, ENV.importQueueUrl)
-      .bindInvoke(classify.function, ENV.classifyFunctionName);
+      .bindQueueSender(queue, ENV.importQueueUrl);
     importWorker.function.addEventSource(
       new SqsEventSource(queue, {
         batchSize: 1,
@@ -209,7 +208,6 @@ export class CreditGovernanceStack extends Stack {
       .bindBucket(bucket, 'read', `${DROP_PREFIX.reports}*`)
       // A held push released by the city goes back to the import worker through the queue.
       .bindQueueSender(queue, ENV.importQueueUrl)
-      .bindInvoke(classify.function, ENV.classifyFunctionName)
       .bindInvoke(evaluate.function, ENV.evaluateFunctionName);
 
     const exits = new JobFunction(this, 'Exits', {
@@ -238,22 +236,11 @@ export class CreditGovernanceStack extends Stack {
       corsAllowOrigins: props.corsAllowOrigins,
     });
 
-    // Our own role rather than the target's shared one, so the schedule's permissions have a stable path.
-    const scheduleRole = new iam.Role(this, 'MonthlyEvaluationRole', {
-      description: 'Lets EventBridge Scheduler invoke the monthly evaluation',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': Aws.ACCOUNT_ID,
-            'aws:SourceArn': this.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    const monthlyRole = scheduleRole(
+      this,
+      'MonthlyEvaluationRole',
+      'Lets EventBridge Scheduler invoke the monthly evaluation',
+    );
 
     new scheduler.Schedule(this, 'MonthlyEvaluation', {
       description: 'Evaluates the month that just ended',
@@ -264,14 +251,14 @@ export class CreditGovernanceStack extends Stack {
           source: 'schedule',
           scheduledTime: scheduler.ContextAttribute.scheduledTime,
         }),
-        role: scheduleRole,
+        role: monthlyRole,
         retryAttempts: 3,
         maxEventAge: Duration.hours(6),
         deadLetterQueue: jobsDeadLetterQueue,
       }),
     });
 
-    acknowledgeStackFindings(this, { bucket, evaluate: evaluate.function });
+    acknowledgeStackFindings(this, { bucket, evaluate: evaluate.function, classify: classify.function });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -11,9 +11,13 @@ import { acknowledgeByPath } from './acknowledge.ts';
 
 export function acknowledgeStackFindings(
   stack: Stack,
-  resources: { readonly bucket: s3.IBucket; readonly evaluate: lambda.IFunction },
+  resources: {
+    readonly bucket: s3.IBucket;
+    readonly evaluate: lambda.IFunction;
+    readonly classify: lambda.IFunction;
+  },
 ): void {
-  const { bucket, evaluate } = resources;
+  const { bucket, evaluate, classify } = resources;
   const ref = (construct: IConstruct) =>
     `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
   const objects = (pattern: string) => `AwsSolutions-IAM5[Resource::${ref(bucket)}/${pattern}]`;
@@ -59,6 +63,24 @@ export function acknowledgeStackFindings(
       id: 'AwsSolutions-SQS3',
       reason:
         "This queue is the trail's on-failure destination: it holds the positions of stream batches that kept failing, for a replay; it is the end of the line and has an alarm, so a queue behind it would only hide them.",
+    },
+    {
+      path: 'DailyTriageRole/DefaultPolicy/Resource',
+      id: `AwsSolutions-IAM5[Resource::${ref(classify)}:*]`,
+      reason:
+        "The LambdaInvoke schedule target grants through IFunction.grantInvoke, which adds the function's versions and aliases (:*); it is still only the classify function.",
+    },
+    {
+      path: 'Classify/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "DynamoEventSource grants dynamodb:ListStreams on '*' (the action takes no resource); reading the records is granted on the table's stream ARN only.",
+    },
+    {
+      path: 'ClassifyFailureQueue/Resource',
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is triage's on-failure destination: it holds the positions of stream batches that kept failing, for a replay; it is the end of the line and has an alarm, so a queue behind it would only hide them.",
     },
     {
       path: 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource',

@@ -4,7 +4,7 @@
  * cloud handlers are built with. No handler reads the environment here and nothing in `local/` reaches a
  * Lambda bundle (`test/cdk/lambda-bundles.test.ts` holds that).
  */
-import type { Context } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { optionalPositiveInteger, parseEnvironment } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
@@ -13,7 +13,7 @@ import { createLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
 import { createApiHandler } from '../functions/api/create-handler.ts';
-import { createClassifyHandler } from '../functions/classify/create-handler.ts';
+import { createClassifyHandler, type ScheduledTriage } from '../functions/classify/create-handler.ts';
 import { createEvaluateHandler } from '../functions/evaluate/create-handler.ts';
 import { createExitsHandler } from '../functions/exits/create-handler.ts';
 import { createImportHandler } from '../functions/import/create-handler.ts';
@@ -27,7 +27,7 @@ import type { LocalPaths } from './paths.ts';
 import type { SqsHandler } from './queue.ts';
 import type { StreamHandler } from './stream-reader.ts';
 
-/** A handler invoked asynchronously (the schedule, `npm run evaluate`, the import's triage requests). */
+/** A handler invoked asynchronously (the monthly schedule, `npm run evaluate`). */
 export type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LocalHandlerInput {
@@ -48,7 +48,10 @@ export interface LocalHandlers {
   readonly exits: HttpHandler;
   readonly importWorker: SqsHandler;
   readonly evaluate: JobHandler;
-  readonly classify: JobHandler;
+  /** The table's stream consumer that keeps triage current and works re-triage runs. */
+  readonly classify: StreamHandler;
+  /** The daily schedule's target: creates the day's run of the listings due. */
+  readonly dailyTriage: (event: ScheduledTriage) => Promise<unknown>;
   /** The table's stream consumer that writes the trail. */
   readonly trail: StreamHandler;
 }
@@ -84,6 +87,7 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
   const chunkRows = input.importChunkRows ?? localImportChunkRows() ?? DEFAULT_IMPORT_SETTINGS.chunkRows;
   const api = createApiHandler({ store, drop: () => drop, queue: () => queue });
   const exits = createExitsHandler({ store });
+  const classify = createClassifyHandler({ store, log: createLogger({ function: 'classify' }) });
   return {
     // The local server also sends events without an authorizer (public routes), as API Gateway does.
     api: (event, context) => api(event as HttpEvent, context),
@@ -93,12 +97,11 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
       drop,
       queue,
       settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows },
-      // Triage arrives with the classification issue; until then the request is only logged.
-      requestClassification: async () => undefined,
       log: createLogger({ function: 'import' }),
     }),
     evaluate: createEvaluateHandler({ store, drop }),
-    classify: createClassifyHandler({ store }),
+    classify: (event) => classify(event) as Promise<DynamoDBBatchResponse>,
+    dailyTriage: (event) => classify(event),
     trail: createTrailHandler({ store, log: createLogger({ function: 'trail' }) }),
   };
 }

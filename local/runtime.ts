@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { TRIAGE_STREAM_TYPES } from '../functions/classify/stream-records.ts';
 import { deriveUploadKey } from './adapters/upload-url.ts';
 import { loadSigningSecret } from './auth.ts';
 import { createDropWatcher, type DropWatcher } from './drop-watcher.ts';
@@ -26,7 +27,7 @@ import {
   removeRuntimeRecordSync,
   writeRuntimeRecord,
 } from './runtime-file.ts';
-import { startMonthlyScheduler } from './scheduler.ts';
+import { startDailyScheduler, startMonthlyScheduler } from './scheduler.ts';
 import { createStreamConsumer } from './stream-reader.ts';
 
 export interface RuntimeOptions {
@@ -187,7 +188,7 @@ class RuntimeAssembly {
     return http;
   }
 
-  /** The queue, the drop watcher, the trail's stream reader and the monthly schedule. */
+  /** The queue, the drop watcher, the stream readers (trail, triage), the monthly and daily schedules. */
   private startBackground(dynamo: SupervisedDynamoLocal, parts: RuntimeParts): void {
     const { paths, log } = this.options;
     const { handlers, queue, watcher } = parts;
@@ -202,17 +203,34 @@ class RuntimeAssembly {
       failureDir: join(paths.queue, 'stream-failed'),
       log,
     });
+    // and triage, on a mapping of its own (its own position, filter and failures), as in the stack
+    const triage = createStreamConsumer({
+      endpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE_NAME,
+      name: 'triage',
+      types: TRIAGE_STREAM_TYPES,
+      handler: handlers.classify,
+      checkpointFile: join(paths.root, 'stream', 'triage.json'),
+      failureDir: join(paths.queue, 'stream-failed'),
+      log,
+    });
     queue.start();
     watcher.start();
     trail.start();
-    this.stops.push(() => withTimeout(trail.stop(), 5_000));
+    triage.start();
+    this.stops.push(
+      () => withTimeout(trail.stop(), 5_000),
+      () => withTimeout(triage.stop(), 5_000),
+    );
     const scheduler = startMonthlyScheduler({
       evaluate: (event) => handlers.evaluate(event, lambdaContext('evaluate', 15 * 60_000)),
       log,
     });
+    const daily = startDailyScheduler({ triage: (event) => handlers.dailyTriage(event), log });
     this.stops.push(
       () => watcher.stop(),
       () => scheduler.stop(),
+      () => daily.stop(),
       () => withTimeout(queue.stop(), 5_000),
     );
   }

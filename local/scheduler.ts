@@ -65,3 +65,33 @@ export function startMonthlyScheduler(options: MonthlySchedulerOptions): Monthly
   );
   return { nextRun: () => job.nextRun(), stop: () => job.stop() };
 }
+
+/** The daily re-triage: 01:00 Asia/Shanghai, before the offices open, as the stack's schedule runs it. */
+export const DAILY_CRON = '0 1 * * *';
+
+export interface DailySchedulerOptions {
+  readonly triage: (event: { source: 'schedule'; scheduledTime: string }) => Promise<unknown>;
+  readonly log?: (line: string) => void;
+}
+
+/** Starts the daily schedule; a failing run is logged and the next day's run still comes. */
+export function startDailyScheduler(options: DailySchedulerOptions): {
+  nextRun(): Date | null;
+  stop(): void;
+} {
+  const log = options.log ?? (() => undefined);
+  const job = new Cron(DAILY_CRON, { timezone: SCHEDULE_TIMEZONE, protect: true, unref: true }, async () => {
+    // the slot this run belongs to: timers fire a little early or late, slots are a day apart
+    const slot = new Cron(DAILY_CRON, { timezone: SCHEDULE_TIMEZONE, paused: true }).nextRun(
+      new Date(Date.now() - 60 * 60_000),
+    );
+    const event = scheduledEvaluation(slot ?? new Date());
+    try {
+      await options.triage(event);
+      log(`schedule: daily re-triage for ${event.scheduledTime} started`);
+    } catch (error) {
+      log(`schedule: daily re-triage for ${event.scheduledTime} failed: ${(error as Error).message}`);
+    }
+  });
+  return { nextRun: () => job.nextRun(), stop: () => job.stop() };
+}

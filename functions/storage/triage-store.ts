@@ -1,22 +1,18 @@
 /**
- * Triage against the table: the rule table in force, one listing re-triaged through the listing edit
- * path, and the listings of a scope or due on a day, found through indexes (never by scanning the
- * table).
+ * Triage against the table: the rule table in force, and one listing re-triaged through the listing
+ * edit path. Runs over many listings are in `triage-job-store.ts`.
  */
-import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DISTRICTS } from '#domain/district.ts';
-import { isCountingStatus, type ListType, UNASSIGNED_DISTRICT } from '#domain/model.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isCountingStatus } from '#domain/model.ts';
 import { DEFAULT_RULE_TABLE, type RuleTable } from '#domain/rule-table.ts';
 import { parseRuleTable } from '#domain/rule-table-schema.ts';
 import type { ListingRef } from '#domain/subject-writes.ts';
 import type { ChangeCause, ChangedBy } from '#domain/trail.ts';
 import { classifyListing } from '#domain/triage.ts';
 import { nextClassification } from '#domain/triage-state.ts';
-import { queryPages } from './batch.ts';
-import { DUE_SHARDS, indexPartitions, keys } from './keys.ts';
+import { keys } from './keys.ts';
 import { editListing, type ListingEditOutcome } from './listing-edit.ts';
 import type { StoreDeps } from './subject-store.ts';
-import { GSI } from './table-definition.ts';
 
 /** The principal of every change triage makes; its own changes are not triaged again. */
 export const TRIAGE_PRINCIPAL = 'system:triage';
@@ -62,84 +58,4 @@ export function retriageListing(
       classification: nextClassification(listing.classification, decision, now, run.today),
     };
   });
-}
-
-/** Which listings a re-triage on request covers. */
-export type TriageScope =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'district'; readonly district: string }
-  | { readonly kind: 'department'; readonly department: string }
-  | { readonly kind: 'import'; readonly importId: string };
-
-const REF_PROJECTION = 'uscc, listType, #key, importId';
-
-function refOf(item: Record<string, unknown>): ListingRef {
-  return { uscc: String(item.uscc), listType: item.listType as ListType, key: String(item.key) };
-}
-
-function activeOfDistrict(tableName: string, district: string): QueryCommandInput {
-  return {
-    TableName: tableName,
-    IndexName: GSI.byDistrictClass.indexName,
-    KeyConditionExpression: `${GSI.byDistrictClass.partitionKey} = :pk`,
-    ExpressionAttributeValues: { ':pk': indexPartitions.activeListingsOfDistrict(district) },
-    ExpressionAttributeNames: { '#key': 'key' },
-    ProjectionExpression: REF_PROJECTION,
-  };
-}
-
-function queriesOf(tableName: string, scope: TriageScope): QueryCommandInput[] {
-  const everyDistrict = [...DISTRICTS.map((district) => district.code), UNASSIGNED_DISTRICT];
-  switch (scope.kind) {
-    case 'district':
-      return [activeOfDistrict(tableName, scope.district)];
-    case 'department':
-      return (['active', 'exit-pending'] as const).map((status) => ({
-        TableName: tableName,
-        IndexName: GSI.byOwnerStatus.indexName,
-        KeyConditionExpression: `${GSI.byOwnerStatus.partitionKey} = :pk`,
-        ExpressionAttributeValues: { ':pk': indexPartitions.listingsOfDepartment(scope.department, status) },
-        ExpressionAttributeNames: { '#key': 'key' },
-        ProjectionExpression: REF_PROJECTION,
-      }));
-    case 'import':
-      return everyDistrict.map((district) => ({
-        ...activeOfDistrict(tableName, district),
-        FilterExpression: 'importId = :importId',
-        ExpressionAttributeValues: {
-          ':pk': indexPartitions.activeListingsOfDistrict(district),
-          ':importId': scope.importId,
-        },
-      }));
-    default:
-      return everyDistrict.map((district) => activeOfDistrict(tableName, district));
-  }
-}
-
-/** The listings of a scope, page by page, from the district and department indexes. */
-export async function* listingsOfScope(
-  deps: Pick<StoreDeps, 'client' | 'tableName'>,
-  scope: TriageScope,
-): AsyncGenerator<ListingRef[]> {
-  for (const query of queriesOf(deps.tableName, scope)) {
-    for await (const page of queryPages(deps.client, query)) if (page.length > 0) yield page.map(refOf);
-  }
-}
-
-/** The listings due on or before `day`, page by page, from every shard of the due-day index. */
-export async function* listingsDue(
-  deps: Pick<StoreDeps, 'client' | 'tableName'>,
-  day: string,
-): AsyncGenerator<ListingRef[]> {
-  for (let shard = 0; shard < DUE_SHARDS; shard++) {
-    const query: QueryCommandInput = {
-      TableName: deps.tableName,
-      IndexName: GSI.byDueDate.indexName,
-      KeyConditionExpression: `${GSI.byDueDate.partitionKey} = :pk AND ${GSI.byDueDate.sortKey} < :after`,
-      ExpressionAttributeValues: { ':pk': indexPartitions.listingsDue(shard), ':after': `${day}#\uffff` },
-      ExpressionAttributeNames: { '#key': 'key' },
-      ProjectionExpression: REF_PROJECTION,
-    };
-    for await (const page of queryPages(deps.client, query)) if (page.length > 0) yield page.map(refOf);
-  }
 }

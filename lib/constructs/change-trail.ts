@@ -4,22 +4,14 @@
  * logical ids stay as the stack's acknowledgements name them.
  */
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { JobFunction } from './job-function.ts';
-import { alarmWhenMessagesWait } from './queue-alarm.ts';
+import { consumeTableStream } from './stream-consumer.ts';
 
-/**
- * The trail: the table's stream, filtered to audited item types (so never the trail's own entries),
- * in batches with partial responses; a failing batch is bisected and retried, and what still fails
- * leaves its position on a queue with an alarm, to be replayed.
- */
+/** The trail: the table's stream, filtered to audited item types (so never the trail's own entries). */
 export function addChangeTrail(
   scope: Construct,
   table: dynamodb.ITable,
@@ -31,33 +23,12 @@ export function addChangeTrail(
     description: 'Change trail: one entry per change of an audited item, from the table stream',
     timeout: Duration.minutes(1),
   }).bindTable(table, 'readWrite');
-  const failures = new sqs.Queue(scope, 'TrailFailureQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+  consumeTableStream(scope, trail.function, table, {
+    id: 'Trail',
+    types: AUDITED_TYPES,
+    alarmDescription:
+      'Stream records the trail could not write after its retries: replay them from the queued position.',
+    alarmTopic,
   });
-  trail.function.addEventSource(
-    new DynamoEventSource(table, {
-      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      // a second of batching fills batches during imports and keeps the trail seconds behind
-      maxBatchingWindow: Duration.seconds(1),
-      bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: 10,
-      onFailure: new SqsDlq(failures),
-      filters: [
-        lambda.FilterCriteria.filter({
-          dynamodb: { NewImage: { type: { S: lambda.FilterRule.or(...AUDITED_TYPES) } } },
-        }),
-      ],
-    }),
-  );
-  alarmWhenMessagesWait(
-    scope,
-    'TrailFailureAlarm',
-    failures,
-    'Stream records the trail could not write after its retries: replay them from the queued position.',
-  ).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
   return trail;
 }
