@@ -21,6 +21,7 @@ import {
   listImportsRoute,
   releaseImportRoute,
 } from './routes/imports.ts';
+import { listingRoutes } from './routes/listings.ts';
 import { getSubjectRoute } from './routes/subjects.ts';
 import { healthRoute, openApiRoute } from './routes/system.ts';
 import { monthTrailRoute } from './routes/trail.ts';
@@ -44,6 +45,7 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
   importErrorsRoute,
   releaseImportRoute,
   monthTrailRoute,
+  ...listingRoutes,
   getCheckRoute,
   postChecksRoute,
 ];

@@ -6,6 +6,7 @@ import { canSeeDistrict, ownsListing, type Scope } from '#shared/auth.ts';
 import { InvalidUsccError, NotFoundError } from '#shared/errors.ts';
 import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
 import { defineRoute } from '#shared/http/route.ts';
+import { actionKey, type RecordedAction, subjectActions } from '#storage/action-store.ts';
 import { encodeListingId, keys } from '#storage/keys.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
 import { subjectTrail } from '#storage/trail-store.ts';
@@ -69,7 +70,8 @@ export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, z.infer<ty
     const listings = await getListings(deps.store, uscc);
     const visible = visibleListings(scope, subject, listings);
     if (visible === undefined) throw new NotFoundError(`主体 ${uscc}`);
-    const history = await visibleHistory(deps, scope, uscc, visible, query);
+    const actions = actionsOfListings(visible, await subjectActions(deps.store, uscc));
+    const history = await visibleHistory(deps, scope, uscc, visible, actions, query);
     return {
       subject: {
         ...subject,
@@ -77,25 +79,38 @@ export const getSubjectRoute = defineRoute<ApiDeps, { uscc: string }, z.infer<ty
         listed: subject.activeListings > 0,
       },
       warnings,
-      listings: visible.map((listing) => ({
-        ...listing,
-        listingId: encodeListingId(listing.uscc, listing.listType, listing.key),
-      })),
+      listings: visible.map((listing) => {
+        const listingId = encodeListingId(listing.uscc, listing.listType, listing.key);
+        return { ...listing, listingId, actions: actions.get(listingId) ?? [] };
+      }),
       history: history.entries,
       ...(history.cursor === undefined ? {} : { historyCursor: history.cursor }),
     };
   },
 });
 
+/** The actions on each visible listing, by listing id, oldest first; actions on other listings left out. */
+function actionsOfListings(
+  visible: readonly Listing[],
+  actions: readonly RecordedAction[],
+): Map<string, RecordedAction[]> {
+  const byListing = new Map<string, RecordedAction[]>(
+    visible.map((listing) => [encodeListingId(listing.uscc, listing.listType, listing.key), []]),
+  );
+  for (const action of actions) byListing.get(action.listingId)?.push(action);
+  return byListing;
+}
+
 /**
- * A page of the subject's trail, newest first. A department sees the entries of its own listings only;
- * its page may then hold fewer than the limit, with a cursor for the rest.
+ * A page of the subject's trail, newest first. A department sees the entries of its own listings and of
+ * the actions on them only; its page may then hold fewer than the limit, with a cursor for the rest.
  */
 async function visibleHistory(
   deps: ApiDeps,
   scope: Scope,
   uscc: string,
   visible: readonly Listing[],
+  actions: ReadonlyMap<string, readonly RecordedAction[]>,
   query: z.infer<typeof historyQuery>,
 ) {
   const context: CursorContext = { route: `GET /subjects/${uscc}#history`, scope };
@@ -105,9 +120,10 @@ async function visibleHistory(
     limit: query.historyLimit,
     ...(before === undefined ? {} : { before }),
   });
-  const ownKeys = new Set(
-    visible.map((listing) => keys.listing(listing.uscc, listing.listType, listing.key).SK),
-  );
+  const ownKeys = new Set([
+    ...visible.map((listing) => keys.listing(listing.uscc, listing.listType, listing.key).SK),
+    ...[...actions.values()].flat().map((action) => actionKey(action).SK),
+  ]);
   const entries =
     scope.role === 'department'
       ? page.entries.filter((entry) => ownKeys.has(entry.itemKey.SK))
