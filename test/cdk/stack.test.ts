@@ -16,6 +16,8 @@ import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 import { createTableInput, GSI, TIME_TO_LIVE_ATTRIBUTE } from '#storage/table-definition.ts';
+import { TRIAGE_STREAM_TYPES } from '../../functions/classify/stream-records.ts';
+import { DAILY_TRIAGE_CRON } from '../../lib/constructs/triage.ts';
 import {
   type CreditGovernanceStack,
   type JobName,
@@ -199,27 +201,52 @@ describe('CreditGovernanceStack', () => {
       });
     });
 
-    it('feeds the trail audited item types only, with retries, bisection, partial responses and a failure queue', () => {
+    /** The stream mapping of a function: the trail's and triage's each have their own. */
+    function streamMappingOf(fn: IConstruct) {
       const mappings = template.findResources('AWS::Lambda::EventSourceMapping', {
-        Properties: { StartingPosition: 'TRIM_HORIZON' },
+        Properties: { StartingPosition: 'TRIM_HORIZON', FunctionName: { Ref: logicalId(fn) } },
       }) as Record<string, Resource>;
-      const [mapping] = Object.values(mappings);
       expect(Object.keys(mappings)).toHaveLength(1);
+      const [mapping] = Object.values(mappings);
+      const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+      return { mapping, pattern: JSON.parse(criteria?.Filters[0]?.Pattern ?? '{}') };
+    }
+
+    const STREAM_SETTINGS = {
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    };
+
+    it('feeds the trail audited item types only, with retries, bisection, partial responses and a failure queue', () => {
+      const { mapping, pattern } = streamMappingOf(stack.jobs.trail.function);
       expect(mapping?.Properties).toMatchObject({
-        FunctionName: { Ref: logicalId(stack.jobs.trail.function) },
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 1,
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 10,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ...STREAM_SETTINGS,
         DestinationConfig: {
           OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^TrailFailureQueue/), 'Arn'] } },
         },
       });
-      const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
-      const pattern = JSON.parse(criteria?.Filters[0]?.Pattern ?? '{}');
       expect(pattern).toEqual({ dynamodb: { NewImage: { type: { S: [...AUDITED_TYPES] } } } });
       expect(pattern.dynamodb.NewImage.type.S).not.toContain('audit');
+    });
+
+    it('feeds triage the listings, subjects, re-triage runs and campaigns, with its own failure queue', () => {
+      const { mapping, pattern } = streamMappingOf(stack.jobs.classify.function);
+      expect(mapping?.Properties).toMatchObject({
+        ...STREAM_SETTINGS,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [expect.stringMatching(/^ClassifyFailureQueue/), 'Arn'] },
+          },
+        },
+      });
+      expect(pattern).toEqual({ dynamodb: { NewImage: { type: { S: [...TRIAGE_STREAM_TYPES] } } } });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp('triage could not handle'),
+        Threshold: 0,
+      });
     });
 
     it('raises an alarm when a batch lands on the failure queue', () => {
@@ -461,43 +488,58 @@ describe('CreditGovernanceStack', () => {
     });
   });
 
-  describe('monthly schedule', () => {
-    it('invokes evaluate at 02:00 on the 1st in Asia/Shanghai with the scheduled time as input', () => {
-      const [, schedule] = only(
+  describe('schedules', () => {
+    function scheduleOf(fn: IConstruct) {
+      const schedules = Object.entries(
         template.findResources('AWS::Scheduler::Schedule') as Record<string, Resource>,
-      );
-      const target = schedule.Properties.Target;
+      ).filter(([, schedule]) => {
+        const arn = schedule.Properties.Target.Arn as { 'Fn::GetAtt': string[] };
+        return arn['Fn::GetAtt'][0] === logicalId(fn);
+      });
+      expect(schedules).toHaveLength(1);
+      return schedules[0]?.[1] as Resource;
+    }
 
-      expect(schedule.Properties.ScheduleExpression).toBe(MONTHLY_EVALUATION_CRON);
-      expect(schedule.Properties.ScheduleExpression).toBe('cron(0 2 1 * ? *)');
+    function expectScheduledTimeInput(schedule: Resource) {
+      const target = schedule.Properties.Target;
       expect(schedule.Properties.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
-      expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack.jobs.evaluate.function), 'Arn'] });
-      expect(target.Input).toContain('<aws.scheduler.scheduled-time>');
       expect(JSON.parse(target.Input)).toEqual({
         source: 'schedule',
         scheduledTime: '<aws.scheduler.scheduled-time>',
       });
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
       expect(target.DeadLetterConfig.Arn).toBeDefined();
-    });
+    }
 
-    it('gives the scheduler a role that may invoke evaluate', () => {
-      const [, schedule] = only(
-        template.findResources('AWS::Scheduler::Schedule') as Record<string, Resource>,
-      );
+    function expectRoleMayInvoke(schedule: Resource, fn: IConstruct) {
       const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
-
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: roleId }],
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
               Action: 'lambda:InvokeFunction',
-              Resource: Match.arrayWith([{ 'Fn::GetAtt': [logicalId(stack.jobs.evaluate.function), 'Arn'] }]),
+              Resource: Match.arrayWith([{ 'Fn::GetAtt': [logicalId(fn), 'Arn'] }]),
             }),
           ]),
         },
       });
+    }
+
+    it('invokes evaluate at 02:00 on the 1st in Asia/Shanghai with the scheduled time as input', () => {
+      const schedule = scheduleOf(stack.jobs.evaluate.function);
+      expect(schedule.Properties.ScheduleExpression).toBe(MONTHLY_EVALUATION_CRON);
+      expect(schedule.Properties.ScheduleExpression).toBe('cron(0 2 1 * ? *)');
+      expectScheduledTimeInput(schedule);
+      expectRoleMayInvoke(schedule, stack.jobs.evaluate.function);
+    });
+
+    it('starts the daily re-triage at 01:00 in Asia/Shanghai with the scheduled time as input', () => {
+      const schedule = scheduleOf(stack.jobs.classify.function);
+      expect(schedule.Properties.ScheduleExpression).toBe(DAILY_TRIAGE_CRON);
+      expect(schedule.Properties.ScheduleExpression).toBe('cron(0 1 * * ? *)');
+      expectScheduledTimeInput(schedule);
+      expectRoleMayInvoke(schedule, stack.jobs.classify.function);
     });
   });
 
