@@ -5,12 +5,13 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CHECK_SOURCE } from '#shared/drop-folder.ts';
 import { IMPORT_SOURCES } from '../functions/import/model.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_LOCAL_DIR = '.local';
 /** One folder each under `incoming/`: every import source, and `check` for batch checks. */
-export const DROP_SOURCE_FOLDERS: readonly string[] = [...IMPORT_SOURCES, 'check'];
+export const DROP_SOURCE_FOLDERS: readonly string[] = [...IMPORT_SOURCES, CHECK_SOURCE];
 
 export interface LocalPaths {
   /** `$LOCAL_DIR`, absolute. */

@@ -9,6 +9,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { importMessageSchema } from '#shared/drop-folder.ts';
 import { decodeS3Key } from '#shared/object-store.ts';
+import { checkObject, isCheckKey } from './check-file.ts';
 import { type ImportDeps, importObject, processChunk, releaseImport } from './worker.ts';
 
 const s3Notification = z.object({
@@ -37,11 +38,13 @@ export async function handleMessage(deps: ImportDeps, body: string): Promise<voi
   const notification = s3Notification.parse(parsed);
   for (const record of notification.Records) {
     if (!record.eventName.startsWith('ObjectCreated')) continue;
-    await importObject(deps, {
+    const object = {
       key: decodeS3Key(record.s3.object.key),
       ...(record.s3.object.eTag === undefined ? {} : { eTag: record.s3.object.eTag }),
       ...(record.s3.object.sequencer === undefined ? {} : { sequencer: record.s3.object.sequencer }),
-    });
+    };
+    // a file of codes to check is answered, not imported
+    await (isCheckKey(object.key) ? checkObject(deps, object) : importObject(deps, object));
   }
 }
 

@@ -11,7 +11,12 @@ export const DROP_PREFIX = {
   processed: 'processed/',
   rejected: 'rejected/',
   reports: 'reports/',
+  /** Answers the system writes for a sender to collect: `outgoing/check/<name>-结果.csv`. */
+  outgoing: 'outgoing/',
 } as const;
+
+/** The folder under `incoming/` for files of codes to check (joint-punishment check), not imported. */
+export const CHECK_SOURCE = 'check';
 
 /** The id of an import, as the API issues it and as a folder under `incoming/<source>/` carries it. */
 export const IMPORT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -17,7 +17,7 @@ import { alarmWhenMessagesWait } from './queue-alarm.ts';
 export const IMPORT_MAX_RECEIVE_COUNT = 5;
 
 export interface DropFolderProps {
-  /** How long files under `processed/` and `rejected/` (and replaced versions of any file) are kept. */
+  /** How long files under `processed/`, `rejected/` and `outgoing/` (and replaced versions of any file) are kept. */
   readonly fileRetention: Duration;
   /** How long server access logs are kept. */
   readonly accessLogRetention: Duration;
@@ -61,6 +61,8 @@ export class DropFolder extends Construct {
       lifecycleRules: [
         { id: 'expire-processed', prefix: DROP_PREFIX.processed, expiration: props.fileRetention },
         { id: 'expire-rejected', prefix: DROP_PREFIX.rejected, expiration: props.fileRetention },
+        // check results name who was asked about; kept no longer than the files they answer
+        { id: 'expire-outgoing', prefix: DROP_PREFIX.outgoing, expiration: props.fileRetention },
         // Moving a file is copy + delete, which leaves a noncurrent version behind in a versioned bucket.
         { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: props.fileRetention },
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
