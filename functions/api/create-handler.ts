@@ -14,6 +14,7 @@ import { type ApiRoute, dispatch, type HttpEvent } from '#shared/http/route.ts';
 import { exitsRoutes } from '../exits/routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { getCheckRoute, postChecksRoute } from './routes/checks.ts';
+import { countsRoute } from './routes/counts.ts';
 import {
   createImportRoute,
   getImportRoute,
@@ -21,6 +22,7 @@ import {
   listImportsRoute,
   releaseImportRoute,
 } from './routes/imports.ts';
+import { listSubjectsRoute } from './routes/listing-views.ts';
 import { listingRoutes } from './routes/listings.ts';
 import { getSubjectRoute } from './routes/subjects.ts';
 import { healthRoute, openApiRoute } from './routes/system.ts';
@@ -38,6 +40,8 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
     });
     return openApiDocument;
   }) as ApiRoute<ApiDeps>,
+  listSubjectsRoute,
+  countsRoute,
   getSubjectRoute,
   createImportRoute,
   listImportsRoute,

@@ -195,6 +195,21 @@ export const indexPartitions = {
   listingsDue: (shard: number) => `DUE#${shardPart(shard)}`,
 };
 
+/** Sort-key prefixes and ranges of the indexes, for queries that read part of a partition. */
+export const indexSortKeys = {
+  /** GSI1: a district's active listings on one list (`unclassified` too), of one list type when given. */
+  activeListingsOfClass: (list: TriageList | 'unclassified', listType?: ListType) =>
+    listType === undefined ? `${list}#` : `${list}#${listType}#`,
+  /**
+   * GSI2: a department's listings listed from `from` to `to` (inclusive, `yyyy-mm-dd`, either open); a
+   * listing without a listed date (`0000-00-00`) falls outside every range.
+   */
+  listingsListedBetween: (from: string | undefined, to: string | undefined) => ({
+    from: from ?? '0000-00-01',
+    to: `${to ?? '9999-12-31'}#\uffff`,
+  }),
+};
+
 /** Opaque listing id for the API: base64url of the listing's natural key. */
 export function encodeListingId(uscc: string, listType: ListType, key: string): string {
   return Buffer.from(JSON.stringify([uscc, listType, key]), 'utf8').toString('base64url');

@@ -154,7 +154,10 @@ function successResponse(components: SchemaComponents, route: ApiRoute<never>, n
           schema:
             type === 'application/json'
               ? components.reference(route.response, 'output', `${name}Response`)
-              : components.inline(route.response, 'output'),
+              : contentTypes.includes('application/json')
+                ? // the response schema is the JSON one; a file beside it is just bytes
+                  { type: 'string', contentMediaType: type }
+                : components.inline(route.response, 'output'),
         },
       ]),
     ),
