@@ -3,12 +3,14 @@
  * import's time and memory went.
  */
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
+import type { CheckBenchResult } from './checks.ts';
 import type { ImportChildResult } from './import-child.ts';
 import type { TrailChildResult } from './trail-child.ts';
 
 export const BUDGET_IMPORT_VS_BATCHWRITE = 0.7;
 export const BUDGET_PEAK_RSS_MB = 200;
 export const BUDGET_TRAIL_LAG_S = 30;
+export const BUDGET_CHECK_VS_GETITEM = 0.2;
 
 /** The passes a push's import makes over its file, in order (the first scan also hashes it). */
 const PASS_NAMES = ['scan', 'write', 'final scan'];
@@ -77,6 +79,21 @@ export function figures(measured: Measured) {
     budget_peak_rss_mb: BUDGET_PEAK_RSS_MB,
     budget_trail_lag_s: BUDGET_TRAIL_LAG_S,
     verdict: over.length === 0 ? 'ok' : `over-budget (${over.join('; ')})`,
+  };
+}
+
+/** The check's figures: one 1 000-code batch against 1 000 sequential GetItem calls, with its verdict. */
+export function checkFigures(checks: CheckBenchResult) {
+  const ratio = round(checks.checkMs / checks.getitemMs, 3);
+  return {
+    getitem_1000_ms: Math.round(checks.getitemMs),
+    check_batch_1000_ms: Math.round(checks.checkMs),
+    check_vs_getitem: ratio,
+    budget_check_vs_getitem: BUDGET_CHECK_VS_GETITEM,
+    checks_verdict:
+      ratio <= BUDGET_CHECK_VS_GETITEM
+        ? 'ok'
+        : `over-budget (check_vs_getitem ${ratio} > ${BUDGET_CHECK_VS_GETITEM})`,
   };
 }
 

@@ -12,7 +12,8 @@
  * Options: `--keep` keeps the temporary drop folder; `--districts blocks` writes the file sorted by
  * district instead of cycling through the districts row by row (the default); `--cpu-prof` writes a
  * CPU profile of the import process to `.bench/`; `--conflicts` measures counter conflicts of parallel
- * chunk workers instead (`bench/conflicts.ts`).
+ * chunk workers instead (`bench/conflicts.ts`); `--checks` measures only the joint-punishment check
+ * (`bench/checks.ts`), which the full run measures after the import.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,11 +25,12 @@ import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { bundleBenchChild } from './bundle.ts';
+import { measureChecks } from './checks.ts';
 import { runChild, startChild } from './child.ts';
 import { runConflicts } from './conflicts.ts';
 import type { ImportChildResult } from './import-child.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
-import { describeImport, figures, type Measured, round } from './report.ts';
+import { checkFigures, describeImport, figures, type Measured, round } from './report.ts';
 import type { TrailChildResult } from './trail-child.ts';
 
 const WARM_UP_ITEMS = 2_500;
@@ -39,6 +41,7 @@ const TABLES = {
   import: 'bench-import',
   batchWrite: 'bench-batchwrite',
   batchWriteParallel: 'bench-batchwrite-parallel',
+  checks: 'bench-checks',
 };
 const FILE_NAME = '石家庄市严重失信主体名单2026年11月.csv';
 
@@ -53,6 +56,7 @@ function readOptions() {
       districts: { type: 'string', default: 'cycle' },
       'cpu-prof': { type: 'boolean', default: false },
       conflicts: { type: 'boolean', default: false },
+      checks: { type: 'boolean', default: false },
     },
   });
   // the conflicts mode runs the import twice, and needs fewer rows to show what it shows
@@ -62,7 +66,14 @@ function readOptions() {
   const districts = DISTRICT_ORDERS.find((order) => order === values.districts);
   if (districts === undefined)
     throw new Error(`--districts wants ${DISTRICT_ORDERS.join(' or ')}, got ${values.districts}`);
-  return { rows, keep: values.keep, districts, cpuProf: values['cpu-prof'], conflicts: values.conflicts };
+  return {
+    rows,
+    keep: values.keep,
+    districts,
+    cpuProf: values['cpu-prof'],
+    conflicts: values.conflicts,
+    checks: values.checks,
+  };
 }
 
 /**
@@ -167,10 +178,37 @@ async function measure(dropRoot: string, key: string, options: Options): Promise
   return { imported, trail, baseline, parallel };
 }
 
+/** The joint-punishment check's figures, on a DynamoDB Local of their own. */
+async function measureCheckFigures() {
+  progress('checks: starting DynamoDB Local (in memory)');
+  const checks = await onFreshDynamo(TABLES.checks, (endpoint) =>
+    measureChecks(endpoint, TABLES.checks, progress),
+  );
+  return checkFigures(checks);
+}
+
+/** `--checks`: the check's figures alone, printed and kept in `.bench/checks.json`. */
+async function runChecksOnly(): Promise<void> {
+  const code = sourceVersion();
+  progress(`code: ${describeVersion(code)}`);
+  const results = await measureCheckFigures();
+  for (const [name, value] of Object.entries(results)) process.stdout.write(`${name} ${value}\n`);
+  await mkdir(join(projectRoot, '.bench'), { recursive: true });
+  const details = { at: new Date().toISOString(), code };
+  await writeFile(
+    join(projectRoot, '.bench', 'checks.json'),
+    `${JSON.stringify({ ...results, ...details }, null, 2)}\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   if (options.conflicts) {
     await runConflicts(projectRoot, options, progress);
+    return;
+  }
+  if (options.checks) {
+    await runChecksOnly();
     return;
   }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
@@ -194,7 +232,7 @@ async function main(): Promise<void> {
     const measured = await measure(dropRoot, key, options);
     const { imported, trail, baseline, parallel } = measured;
 
-    const results = figures(measured);
+    const results = { ...figures(measured), ...(await measureCheckFigures()) };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
       progress(`warning: the code changed during the run (now ${describeVersion(versionAtEnd)})`);

@@ -1,11 +1,11 @@
 /**
  * The joint-punishment check against the table, answered fast for a batch of up to a thousand codes:
  * the subjects in BatchGetItem calls of 100 (all in flight at once), organisation codes through their
- * index, and listings read only for the subjects that have active ones (a bounded number of queries in
- * flight). Every check is then recorded as one item, which the trail reads from the stream: who asked
+ * index, and listings read only for the subjects that have active ones, 50 subjects to a PartiQL
+ * statement (a bounded number in flight). Every check is then recorded as one item, which the trail reads from the stream: who asked
  * about which codes, when, and what the answer said.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ExecuteStatementCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   answerFor,
   type CheckAnswer,
@@ -17,12 +17,12 @@ import {
   classifyCheckCode,
 } from '#domain/checks.ts';
 import type { ChangedBy } from '#domain/trail.ts';
-import { BATCH_GET_LIMIT, batchGetAll, prefixQuery, queryPages } from './batch.ts';
+import { BATCH_GET_LIMIT, batchGetAll } from './batch.ts';
 import { encodeListingId, ITEM_TYPES, indexPartitions, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
 import { GSI } from './table-definition.ts';
 
-/** Queries in flight at once: enough to hide DynamoDB's latency, few enough to stay in the SDK's sockets. */
+/** Requests in flight at once: enough to hide DynamoDB's latency, few enough to stay in the SDK's sockets. */
 export const CHECK_QUERY_CONCURRENCY = 32;
 
 /** How a check reached us: through the API, or as a file in the drop folder. */
@@ -85,32 +85,55 @@ async function subjectsOfOrgCode(deps: StoreDeps, orgCode: string): Promise<Item
   return (result.Items ?? []) as Item[];
 }
 
-/** Only what the answer needs of a listing: the classification's inputs and reason stay in the table. */
-const LISTING_FIELDS = ['uscc', 'listType', 'key', 'department', 'listedAt', 'status'];
-const CLASSIFICATION_FIELDS = ['list', 'track', 'override', 'measures'];
-const LISTING_PROJECTION = {
-  ProjectionExpression: [
-    ...LISTING_FIELDS.map((name) => `#${name}`),
-    ...CLASSIFICATION_FIELDS.map((name) => `#classification.#${name}`),
-  ].join(', '),
-  // every name aliased: some (key, status, list) are words DynamoDB reserves
-  ExpressionAttributeNames: Object.fromEntries(
-    [...LISTING_FIELDS, 'classification', ...CLASSIFICATION_FIELDS].map((name) => [`#${name}`, name]),
-  ),
-};
+/** Partition keys one PartiQL `IN` may name (DynamoDB's limit). */
+const PARTITIONS_PER_STATEMENT = 50;
 
-/** The counting listings of one subject, as the check answers them. */
-async function readCheckListings(deps: StoreDeps, uscc: string): Promise<CheckListing[]> {
+/** The listing's fields the answer needs; the classification whole (PartiQL flattens nested paths). */
+const LISTING_FIELDS = ['uscc', 'listType', 'key', 'department', 'listedAt', 'status', 'classification'];
+
+/**
+ * The counting listings of up to 50 subjects in one PartiQL statement (a query of each partition, its
+ * pages followed). One statement instead of one Query per subject: on DynamoDB Local every request costs
+ * about as much as a GetItem whatever it reads, and 300 queries alone would exceed the check's budget.
+ */
+async function readListingsOf(deps: StoreDeps, usccs: readonly string[]): Promise<CheckListing[]> {
+  const partitions = usccs.map((uscc) => keys.listingPrefix(uscc));
+  const statement = `SELECT ${LISTING_FIELDS.map((name) => `"${name}"`).join(', ')} FROM "${deps.tableName}" WHERE "PK" IN [${partitions.map(() => '?').join(', ')}] AND begins_with("SK", ?) AND "status" IN [?, ?]`;
+  const parameters = [
+    ...partitions.map((partition) => partition.PK),
+    partitions[0]?.SKPrefix,
+    'active',
+    'exit-pending',
+  ];
   const found: CheckListing[] = [];
-  const query = prefixQuery(deps.tableName, keys.listingPrefix(uscc), LISTING_PROJECTION);
-  for await (const page of queryPages(deps.client, query)) {
-    for (const item of page) {
+  let NextToken: string | undefined;
+  do {
+    const page = await deps.client.send(
+      new ExecuteStatementCommand({ Statement: statement, Parameters: parameters, NextToken }),
+    );
+    for (const item of page.Items ?? []) {
       const listing = item as unknown as CheckedListing;
       const answer = checkListingOf(listing, encodeListingId(listing.uscc, listing.listType, listing.key));
       if (answer !== undefined) found.push(answer);
     }
-  }
+    NextToken = page.NextToken;
+  } while (NextToken !== undefined);
   return found;
+}
+
+/** The counting listings of the subjects, by USCC: statements of 50 subjects, several in flight. */
+async function readCheckListings(
+  deps: StoreDeps,
+  usccs: readonly string[],
+): Promise<Map<string, CheckListing[]>> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < usccs.length; start += PARTITIONS_PER_STATEMENT)
+    chunks.push(usccs.slice(start, start + PARTITIONS_PER_STATEMENT));
+  const pages = await mapLimited(chunks, CHECK_QUERY_CONCURRENCY, (chunk) => readListingsOf(deps, chunk));
+  const byUscc = new Map<string, CheckListing[]>();
+  for (const listing of pages.flat())
+    byUscc.set(listing.uscc, [...(byUscc.get(listing.uscc) ?? []), listing]);
+  return byUscc;
 }
 
 /** Whom each code matched: a USCC itself when the subject exists, an organisation code its subjects. */
@@ -146,10 +169,7 @@ export async function answerCodes(deps: StoreDeps, codes: readonly string[]): Pr
   const checked = codes.map(classifyCheckCode);
   const { active, matched } = await matchCodes(deps, checked);
   const listed = [...active].filter(([, count]) => count > 0).map(([uscc]) => uscc);
-  const listingLists = await mapLimited(listed, CHECK_QUERY_CONCURRENCY, (uscc) =>
-    readCheckListings(deps, uscc),
-  );
-  const listingsByUscc = new Map(listed.map((uscc, index) => [uscc, listingLists[index] ?? []]));
+  const listingsByUscc = await readCheckListings(deps, listed);
   return checked.map((code) => answerFor(code, matched(code), (uscc) => listingsByUscc.get(uscc) ?? []));
 }
 

@@ -28,6 +28,8 @@ const SAME_ORG_CODE = `93440300192203821${uscc18CheckChar('93440300192203821')}`
 const LONE = '91330100799655058B';
 const LONE_ORG_CODE = '79965505-8';
 const UNKNOWN = '91130000677356885K';
+/** Its one listing awaits exit confirmation: still listed until the exit is confirmed. */
+const EXIT_PENDING = usccOf(9_999);
 const TAX_OFFICE = '国家税务总局石家庄市税务局';
 
 async function call(input: Parameters<typeof httpEvent>[0]) {
@@ -81,7 +83,7 @@ beforeAll(async () => {
   }) as unknown as typeof handler;
   await listAndTriage(CONSTRAINED, '冀税稽罚〔2026〕1号');
   await listAndTriage(SAME_ORG_CODE, '冀税稽罚〔2026〕2号');
-  await seedCheckSubjects(deps, { listed: [], unlisted: [LONE] });
+  await seedCheckSubjects(deps, { listed: [], unlisted: [LONE], exitPending: [EXIT_PENDING] });
   trail = trailReader(table);
   // the seeding's own entries, so that the tests below see only the checks'
   await trail.drain();
@@ -139,6 +141,15 @@ describe('GET /checks/{uscc}', () => {
       expect(result.statusCode).toBe(200);
       expect(result.json).toEqual({ code, uscc: code, listed: false, listings: [] });
     }
+  });
+
+  it('answers a listing that awaits exit confirmation as listed, with its status', async () => {
+    const result = await getCheck(EXIT_PENDING);
+    expect(result.json).toMatchObject({
+      uscc: EXIT_PENDING,
+      listed: true,
+      listings: [{ status: 'exit-pending', list: 'constrain' }],
+    });
   });
 
   it('matches an organisation code to its USCC', async () => {

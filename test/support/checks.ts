@@ -67,14 +67,19 @@ function listingOf(uscc: string, status: Listing['status']): Listing {
 }
 
 /**
- * Writes `listed` subjects with one active listing on the constraint list and `unlisted` subjects whose
- * one listing has exited, in batches (the counters are not this helper's business).
+ * Writes `listed` subjects with one active listing on the constraint list, `exitPending` ones whose
+ * listing awaits exit confirmation (still listed), and `unlisted` subjects whose one listing has exited,
+ * in batches (the counters are not this helper's business).
  */
 export async function seedCheckSubjects(
   store: { client: Parameters<typeof batchPutAll>[0]; tableName: string },
-  seed: { listed: readonly string[]; unlisted: readonly string[] },
+  seed: { listed: readonly string[]; unlisted: readonly string[]; exitPending?: readonly string[] },
 ): Promise<void> {
   const items = [
+    ...(seed.exitPending ?? []).flatMap((uscc) => [
+      subjectItem(subjectOf(uscc, 1), SEEDER),
+      listingItem(listingOf(uscc, 'exit-pending'), 1, SEEDER),
+    ]),
     ...seed.listed.flatMap((uscc) => [
       subjectItem(subjectOf(uscc, 1), SEEDER),
       listingItem(listingOf(uscc, 'active'), 1, SEEDER),
