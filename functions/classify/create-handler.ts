@@ -10,6 +10,7 @@ import { shanghaiDate } from '#domain/model.ts';
 import type { RuleTable } from '#domain/rule-table.ts';
 import type { ListingRef } from '#domain/subject-writes.ts';
 import { listingSortKey } from '#domain/subject-writes.ts';
+import type { ChangeCause } from '#domain/trail.ts';
 import type { Logger } from '#shared/logger.ts';
 import { getListings, type StoreDeps } from '#storage/subject-store.ts';
 import {
@@ -21,7 +22,7 @@ import {
   type TriageCounts,
   type TriageJob,
 } from '#storage/triage-job-store.ts';
-import { readRuleTable, retriageListing, type TriageRun, triageActor } from '#storage/triage-store.ts';
+import { readRuleTable, retriageListings, type TriageRun, triageActor } from '#storage/triage-store.ts';
 import { requestOf, type TriageRequest } from './stream-records.ts';
 
 export interface ClassifyDeps {
@@ -38,41 +39,32 @@ export interface ScheduledTriage {
 /** Listings of one slice of a run: a few seconds of work, well inside the function's timeout. */
 const SLICE_LISTINGS = 1_000;
 const PAGE_LISTINGS = 250;
-/** Listings re-triaged at once. */
-const CONCURRENCY = 16;
 
 const REASONS = {
   stream: '数据变更后自动重新分类',
   job: '按重新分类任务重新分类',
 };
 
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) await work(items[index] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
-/** Re-triages listings; counts what happened, logging (never throwing for) a listing that fails. */
+/** Re-triages a page of listings; counts what happened, logging (never throwing for) a listing that fails. */
 async function retriageAll(
   deps: ClassifyDeps,
   refs: readonly ListingRef[],
   run: TriageRun,
 ): Promise<TriageCounts> {
   const counts = { ...NO_COUNTS, listings: refs.length };
-  await inParallel(refs, async (ref) => {
-    try {
-      const { outcome } = await retriageListing(deps.store, ref, run);
-      counts[outcome] += 1;
-    } catch (error) {
-      counts.failed += 1;
-      deps.log.error('re-triage of a listing failed', {
-        uscc: ref.uscc,
-        listing: listingSortKey(ref),
-        error: (error as Error).message,
-      });
+  const outcomes = await retriageListings(deps.store, refs, run);
+  outcomes.forEach((outcome, index) => {
+    if (!(outcome instanceof Error)) {
+      counts[outcome.outcome] += 1;
+      return;
     }
+    counts.failed += 1;
+    const ref = refs[index] as ListingRef;
+    deps.log.error('re-triage of a listing failed', {
+      uscc: ref.uscc,
+      listing: listingSortKey(ref),
+      error: outcome.message,
+    });
   });
   return counts;
 }
@@ -114,30 +106,67 @@ async function refsOfSubject(deps: ClassifyDeps, uscc: string): Promise<ListingR
   return listings.map(({ uscc: code, listType, key }) => ({ uscc: code, listType, key }));
 }
 
-async function handleRequest(deps: ClassifyDeps, request: TriageRequest, rules: () => Promise<RuleTable>) {
-  const today = shanghaiDate(deps.store.clock.now());
-  switch (request.kind) {
-    case 'job':
-      return runSlice(deps, request.jobId, request.slices, rules);
-    case 'rules':
-      await createTriageJob(deps.store, {
-        jobId: `rules-${request.version}`,
-        scope: { kind: 'all' },
-        asOf: today,
-        changedBy: triageActor(request.cause),
-      });
-      return;
-    default: {
-      const refs = request.kind === 'listing' ? [request.ref] : await refsOfSubject(deps, request.uscc);
-      const actor = { ...triageActor(request.cause), reason: REASONS.stream };
-      for (const ref of refs) await retriageListing(deps.store, ref, { rules: await rules(), today, actor });
-    }
-  }
+/** A re-triage run's request: a slice of it, or the run a rule-table change starts. */
+async function handleRun(
+  deps: ClassifyDeps,
+  request: Extract<TriageRequest, { kind: 'job' | 'rules' }>,
+  rules: () => Promise<RuleTable>,
+) {
+  if (request.kind === 'job') return runSlice(deps, request.jobId, request.slices, rules);
+  await createTriageJob(deps.store, {
+    jobId: `rules-${request.version}`,
+    scope: { kind: 'all' },
+    asOf: shanghaiDate(deps.store.clock.now()),
+    changedBy: triageActor(request.cause),
+  });
+}
+
+/** A listing a record asks to re-triage, with the record (to redeliver from) and the change's cause. */
+interface Wanted {
+  readonly ref: ListingRef;
+  readonly record: number;
+  readonly cause: ChangeCause;
 }
 
 /**
- * Works a stream batch in record order; on a failure answers with that record, so the stream redelivers
- * from it (re-triage of what was done already writes nothing).
+ * Re-triages the listings the records ask for, a page of them at a time for each cause (usually one: the
+ * import or request that made the changes); returns the records whose listings failed.
+ */
+async function retriageWanted(
+  deps: ClassifyDeps,
+  wanted: readonly Wanted[],
+  rules: RuleTable,
+): Promise<number[]> {
+  const today = shanghaiDate(deps.store.clock.now());
+  // each listing once, under the first record that asked for it (a failure redelivers from there)
+  const byCause = new Map<string, Wanted[]>();
+  const seen = new Set<string>();
+  for (const entry of wanted) {
+    const listing = `${entry.ref.uscc}#${listingSortKey(entry.ref)}`;
+    if (seen.has(listing)) continue;
+    seen.add(listing);
+    const cause = JSON.stringify(entry.cause);
+    byCause.set(cause, [...(byCause.get(cause) ?? []), entry]);
+  }
+  const failed: number[] = [];
+  for (const entries of byCause.values()) {
+    const actor = { ...triageActor((entries[0] as Wanted).cause), reason: REASONS.stream };
+    const outcomes = await retriageListings(
+      deps.store,
+      entries.map((entry) => entry.ref),
+      { rules, today, actor },
+    );
+    outcomes.forEach((outcome, index) => {
+      if (outcome instanceof Error) failed.push((entries[index] as Wanted).record);
+    });
+  }
+  return failed;
+}
+
+/**
+ * Works a stream batch: the re-triage runs in record order, the listings asked for together. On a
+ * failure answers with the first record that failed, so the stream redelivers from it (re-triage of what
+ * was done already writes nothing).
  */
 export async function classifyRecords(
   deps: ClassifyDeps,
@@ -148,22 +177,31 @@ export async function classifyRecords(
     ruleTable ??= readRuleTable(deps.store);
     return ruleTable;
   };
-  for (const record of records) {
+  const wanted: Wanted[] = [];
+  const failed: number[] = [];
+  for (const [index, record] of records.entries()) {
     const request = requestOf(record);
     if (request === undefined) continue;
     try {
-      await handleRequest(deps, request, rules);
+      if (request.kind === 'job' || request.kind === 'rules') await handleRun(deps, request, rules);
+      else {
+        const refs = request.kind === 'listing' ? [request.ref] : await refsOfSubject(deps, request.uscc);
+        for (const ref of refs) wanted.push({ ref, record: index, cause: request.cause });
+      }
     } catch (error) {
-      const from = record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
-      deps.log.error('triage of a stream record failed; the stream redelivers', {
-        from,
+      deps.log.error('triage of a stream record failed', {
         request: request.kind,
         error: (error as Error).message,
       });
-      return from;
+      failed.push(index);
     }
   }
-  return undefined;
+  if (wanted.length > 0) failed.push(...(await retriageWanted(deps, wanted, await rules())));
+  if (failed.length === 0) return undefined;
+  const first = records[Math.min(...failed)];
+  const from = first?.dynamodb?.SequenceNumber ?? first?.eventID ?? '';
+  deps.log.error('triage of a stream batch failed; the stream redelivers', { from, failed: failed.length });
+  return from;
 }
 
 /** The daily run: the day's run of every listing due on or before the scheduled day, created once. */

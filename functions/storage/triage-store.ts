@@ -11,7 +11,7 @@ import type { ChangeCause, ChangedBy } from '#domain/trail.ts';
 import { classifyListing } from '#domain/triage.ts';
 import { nextClassification } from '#domain/triage-state.ts';
 import { keys } from './keys.ts';
-import { editListing, type ListingEditOutcome } from './listing-edit.ts';
+import { editListing, editListings, type ListingEdit, type ListingEditOutcome } from './listing-edit.ts';
 import type { StoreDeps } from './subject-store.ts';
 
 /** The principal of every change triage makes; its own changes are not triaged again. */
@@ -40,6 +40,18 @@ export interface TriageRun {
   readonly actor: ChangedBy;
 }
 
+/** The edit triage makes: the rule's answer as of the run's day, for a listing that still counts. */
+function retriageEdit(run: TriageRun, now: Date): ListingEdit {
+  return ({ listing, subject }) => {
+    if (!isCountingStatus(listing.status)) return undefined;
+    const decision = classifyListing({ listing, subject, asOf: run.today, rules: run.rules });
+    return {
+      ...listing,
+      classification: nextClassification(listing.classification, decision, now, run.today),
+    };
+  };
+}
+
 /**
  * Triage of one listing as of the run's day: the rule's answer stored when it says something new, the
  * override kept, the tally, due day and counters following; nothing written when nothing changes.
@@ -49,13 +61,14 @@ export function retriageListing(
   ref: ListingRef,
   run: TriageRun,
 ): Promise<ListingEditOutcome> {
-  const now = deps.clock.now();
-  return editListing(deps, ref, run.actor, run.today, ({ listing, subject }) => {
-    if (!isCountingStatus(listing.status)) return undefined;
-    const decision = classifyListing({ listing, subject, asOf: run.today, rules: run.rules });
-    return {
-      ...listing,
-      classification: nextClassification(listing.classification, decision, now, run.today),
-    };
-  });
+  return editListing(deps, ref, run.actor, run.today, retriageEdit(run, deps.clock.now()));
+}
+
+/** The same for a page of listings, read in batches (a run's slice); outcomes in the order of `refs`. */
+export function retriageListings(
+  deps: StoreDeps,
+  refs: readonly ListingRef[],
+  run: TriageRun,
+): Promise<(ListingEditOutcome | Error)[]> {
+  return editListings(deps, refs, run.actor, run.today, retriageEdit(run, deps.clock.now()));
 }
