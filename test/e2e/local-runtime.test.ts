@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { freePort } from '../../local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME } from '../../local/environment.ts';
 import { localPaths } from '../../local/paths.ts';
 import { isProcessAlive, type RuntimeRecord, readRuntimeRecord } from '../../local/runtime-file.ts';
+import { COURT_HEADER, courtRows, makeUscc, utf8Csv } from '../support/files.ts';
 
 const run = promisify(execFile);
 const VALID_USCC = '914403001922038216';
@@ -96,8 +97,22 @@ async function stopRuntime(runtime: Started, record: RuntimeRecord): Promise<num
   return runtime.exited;
 }
 
+/** The classification of a subject's first listing, once triage has written it (within a minute). */
+async function waitForClassification(url: string, headers: Record<string, string>): Promise<unknown> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const response = await fetch(url, { headers });
+    if (response.ok) {
+      const body = (await response.json()) as { listings?: { classification?: unknown }[] };
+      const classification = body.listings?.[0]?.classification;
+      if (classification !== undefined) return classification;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return undefined;
+}
+
 describe('local runtime end to end', () => {
-  it('serves the API, stops cleanly on SIGTERM and keeps its data across a restart', async () => {
+  it('serves the API, imports and triages a dropped list, stops cleanly on SIGTERM and keeps its data across a restart', async () => {
     // Prepare
     const localDir = await mkdtemp(join(tmpdir(), 'cg-e2e-'));
     localDirs.push(localDir);
@@ -117,6 +132,15 @@ describe('local runtime end to end', () => {
     const found = await fetch(`${baseUrl}/subjects/${VALID_USCC}`, { headers: auth });
     const invalid = await fetch(`${baseUrl}/subjects/${WRONG_CHECK_DIGIT}`, { headers: auth });
     const anonymous = await fetch(`${baseUrl}/subjects/${VALID_USCC}`);
+    // a court list dropped in the folder is imported, and triage reaches its listings from the stream
+    await mkdir(join(paths.incoming, 'court'), { recursive: true });
+    await writeFile(
+      join(paths.incoming, 'court', '法院名单.csv'),
+      utf8Csv([[...COURT_HEADER], ...courtRows(2, 700)]),
+    );
+    const triaged = await waitForClassification(`${baseUrl}/subjects/${makeUscc(700)}`, auth);
+    await waitForClassification(`${baseUrl}/subjects/${makeUscc(701)}`, auth);
+    const counts = await fetch(`${baseUrl}/counts`, { headers: auth });
     const second = await run('npx', ['tsx', 'local/start.ts'], { env }).catch((error) => error);
     const evaluation = await run('npm', ['run', '-s', 'evaluate', '--', '2026-11'], { env }).catch(
       (error) => error,
@@ -134,6 +158,10 @@ describe('local runtime end to end', () => {
     expect(found.status).toBe(404);
     expect(invalid.status).toBe(400);
     expect(anonymous.status).toBe(401);
+    expect(triaged, first.output()).toMatchObject({ ruleId: expect.any(String), reason: expect.any(String) });
+    const districts = ((await counts.json()) as { districts: { district: string; unclassified: number }[] })
+      .districts;
+    expect(districts.find((row) => row.district === '130102')).toMatchObject({ unclassified: 0 });
     expect(await anonymous.json()).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`kill -TERM ${firstRecord.pid}`);
