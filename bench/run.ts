@@ -13,7 +13,9 @@
  * district instead of cycling through the districts row by row (the default); `--cpu-prof` writes a
  * CPU profile of the import process to `.bench/`; `--conflicts` measures counter conflicts of parallel
  * chunk workers instead (`bench/conflicts.ts`); `--checks` measures only the joint-punishment check
- * (`bench/checks.ts`), which the full run measures after the import.
+ * (`bench/checks.ts`), which the full run measures after the import; `--retriage [--listings N]` measures
+ * only the re-triage of N listings after a rule-table change (`bench/retriage.ts`), as the full run does
+ * last.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +33,7 @@ import { runConflicts } from './conflicts.ts';
 import type { ImportChildResult } from './import-child.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
 import { checkFigures, describeImport, figures, type Measured, round } from './report.ts';
+import { runRetriage } from './retriage.ts';
 import type { TrailChildResult } from './trail-child.ts';
 
 const WARM_UP_ITEMS = 2_500;
@@ -48,6 +51,13 @@ const FILE_NAME = '石家庄市严重失信主体名单2026年11月.csv';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
+function positiveInteger(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${option} wants a positive integer, got ${text}`);
+  return value;
+}
+
 function readOptions() {
   const { values } = parseArgs({
     options: {
@@ -57,12 +67,12 @@ function readOptions() {
       'cpu-prof': { type: 'boolean', default: false },
       conflicts: { type: 'boolean', default: false },
       checks: { type: 'boolean', default: false },
+      retriage: { type: 'boolean', default: false },
+      listings: { type: 'string', default: '100000' },
     },
   });
   // the conflicts mode runs the import twice, and needs fewer rows to show what it shows
-  const rows = Number(values.rows ?? (values.conflicts ? '16000' : '100000'));
-  if (!Number.isInteger(rows) || rows < 1)
-    throw new Error(`--rows wants a positive integer, got ${values.rows}`);
+  const rows = positiveInteger('--rows', values.rows ?? (values.conflicts ? '16000' : '100000'));
   const districts = DISTRICT_ORDERS.find((order) => order === values.districts);
   if (districts === undefined)
     throw new Error(`--districts wants ${DISTRICT_ORDERS.join(' or ')}, got ${values.districts}`);
@@ -73,6 +83,8 @@ function readOptions() {
     cpuProf: values['cpu-prof'],
     conflicts: values.conflicts,
     checks: values.checks,
+    retriage: values.retriage,
+    listings: positiveInteger('--listings', values.listings),
   };
 }
 
@@ -187,16 +199,21 @@ async function measureCheckFigures() {
   return checkFigures(checks);
 }
 
-/** `--checks`: the check's figures alone, printed and kept in `.bench/checks.json`. */
-async function runChecksOnly(): Promise<void> {
+/** `retriage_100k_s` and its rates: a rule-table change over `--listings` listings (default 100 000). */
+function measureRetriageFigures(options: Options) {
+  return runRetriage(options.listings, progress);
+}
+
+/** `--checks` or `--retriage`: one measurement alone, printed and kept in `.bench/<name>.json`. */
+async function runOnly(name: string, measureOne: () => Promise<object>): Promise<void> {
   const code = sourceVersion();
   progress(`code: ${describeVersion(code)}`);
-  const results = await measureCheckFigures();
-  for (const [name, value] of Object.entries(results)) process.stdout.write(`${name} ${value}\n`);
+  const results = await measureOne();
+  for (const [figure, value] of Object.entries(results)) process.stdout.write(`${figure} ${value}\n`);
   await mkdir(join(projectRoot, '.bench'), { recursive: true });
   const details = { at: new Date().toISOString(), code };
   await writeFile(
-    join(projectRoot, '.bench', 'checks.json'),
+    join(projectRoot, '.bench', `${name}.json`),
     `${JSON.stringify({ ...results, ...details }, null, 2)}\n`,
   );
 }
@@ -208,7 +225,11 @@ async function main(): Promise<void> {
     return;
   }
   if (options.checks) {
-    await runChecksOnly();
+    await runOnly('checks', measureCheckFigures);
+    return;
+  }
+  if (options.retriage) {
+    await runOnly('retriage', () => measureRetriageFigures(options));
     return;
   }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
@@ -232,7 +253,11 @@ async function main(): Promise<void> {
     const measured = await measure(dropRoot, key, options);
     const { imported, trail, baseline, parallel } = measured;
 
-    const results = { ...figures(measured), ...(await measureCheckFigures()) };
+    const results = {
+      ...figures(measured),
+      ...(await measureCheckFigures()),
+      ...(await measureRetriageFigures(options)),
+    };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
       progress(`warning: the code changed during the run (now ${describeVersion(versionAtEnd)})`);

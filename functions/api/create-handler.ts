@@ -14,6 +14,7 @@ import { type ApiRoute, dispatch, type HttpEvent } from '#shared/http/route.ts';
 import { exitsRoutes } from '../exits/routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { getCheckRoute, postChecksRoute } from './routes/checks.ts';
+import { getClassificationRoute, startClassificationRoute } from './routes/classifications.ts';
 import { countsRoute } from './routes/counts.ts';
 import {
   createImportRoute,
@@ -52,6 +53,8 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
   ...listingRoutes,
   getCheckRoute,
   postChecksRoute,
+  startClassificationRoute,
+  getClassificationRoute,
 ];
 
 /** The Lambda handler over `deps`. */
