@@ -7,6 +7,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planMoveSubject, planRecordListing, planRegistryUpdate } from '#domain/changes.ts';
+import { COUNTER } from '#domain/counting.ts';
 import { effectiveList, isCountingStatus, type Listing } from '#domain/model.ts';
 import { DEFAULT_RULE_TABLE } from '#domain/rule-table.ts';
 import type { ChangedBy } from '#domain/trail.ts';
@@ -18,8 +19,9 @@ import { readTriageJob } from '#storage/triage-job-store.ts';
 import { retriageListing, triageActor } from '#storage/triage-store.ts';
 import { createApiHandler } from '../../functions/api/create-handler.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
-import { makeUscc } from '../support/files.ts';
+import { COURT_HEADER, courtRows, dropImportId, makeUscc, utf8Csv } from '../support/files.ts';
 import { claims, httpEvent, testContext } from '../support/http-events.ts';
+import { createImportHarness } from '../support/imports.ts';
 import { type TriageReader, triageReader } from '../support/triage.ts';
 
 const clerk: ChangedBy = {
@@ -177,6 +179,39 @@ describe('triage from the stream', () => {
       await listing(revoked, '(2026)冀0102执102号'),
     ];
     expect(again.map((item) => item.version)).toEqual(versions);
+  });
+
+  it('triages what an import wrote, through the real worker, with the import as the cause', async () => {
+    // Prepare: a table of its own (a court push is diffed against every court listing of the table)
+    const own = await createTestTable('triage-import', { stream: true });
+    const ownTriage = triageReader(own, clock);
+    const harness = createImportHarness(own, { now: clock.now });
+    const key = harness.drop(
+      'court',
+      '法院名单-分类.csv',
+      utf8Csv([[...COURT_HEADER], ...courtRows(3, 150)]),
+    );
+    // Act
+    await harness.notify(key);
+    await ownTriage.drain();
+    await ownTriage.stop();
+    // Assess: court rows carry no registration status: nothing matches before C1
+    for (let serial = 150; serial < 153; serial++) {
+      const ref = {
+        uscc: makeUscc(serial),
+        listType: 'court-debtor' as const,
+        key: `(2022)冀0102执${serial}号`,
+      };
+      const written = (await getListing(ownTriage.deps, ref, true)) as Listing;
+      expect(written.classification).toMatchObject({ list: 'constrain', ruleId: 'C1', asOf: '2026-11-30' });
+      expect((written as unknown as { changedBy: ChangedBy }).changedBy).toMatchObject({
+        principal: 'system:triage',
+        cause: { kind: 'import', id: dropImportId(key) },
+      });
+    }
+    const counts = (await readCurrentCounters(ownTriage.deps)).get('130102');
+    expect(counts?.[TRIAGE_COUNTER.list('constrain')]).toBe(3);
+    expect(counts?.[COUNTER.activeListings]).toBe(3);
   });
 
   it('re-triages every listing of a subject whose registry facts change, constraint measures following', async () => {
