@@ -31,16 +31,19 @@ function shardCount(deps: Pick<StoreDeps, 'counterShards'>): number {
 
 /**
  * The counter and flow updates for deltas of one or more subjects: one update per district, all on one
- * shard picked at random for this transaction (a retry may pick another; the sum is the same).
+ * shard picked at random for this transaction (a retry may pick another; the sum is the same). Flows go
+ * to `flowMonth` (`yyyy-mm`), by default this month in Asia/Shanghai; an exit's flows go to the month of
+ * its effective date.
  */
 export function counterActions(
   deps: Pick<StoreDeps, 'tableName' | 'clock' | 'counterShards'>,
   counters: readonly Delta[],
   flows: readonly Delta[],
+  flowMonth?: string,
 ): TransactItems {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const month = shanghaiMonth(now);
+  const month = flowMonth ?? shanghaiMonth(now);
   const shard = randomInt(shardCount(deps));
   const actions: TransactItems = [];
   for (const [district, attributes] of groupByDistrict(counters)) {

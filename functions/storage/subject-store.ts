@@ -109,7 +109,8 @@ export function listingItem(
     ...listing,
     version,
     changedBy,
-    ...(listing.status === 'active'
+    // listed while active or awaiting exit confirmation: the district's views and runs see both
+    ...(isCountingStatus(listing.status)
       ? indexKeys.activeListingByDistrict(
           listing.district,
           listing.classification === undefined ? 'unclassified' : effectiveList(listing.classification),
@@ -197,7 +198,8 @@ export async function readSubjectState(deps: StoreDeps, uscc: string, refs: read
 
 /**
  * Applies changes of one subject in one transaction with its counters, conditioned on the versions
- * read; a lost race is retried from a fresh read. `extraActions` ride in the same transaction.
+ * read; a lost race is retried from a fresh read. `extraActions` ride in the same transaction (a race lost
+ * on one of them is not retried: it is thrown); `flowMonth` places the flows in another month than this one.
  */
 export async function changeSubjectWith(
   deps: StoreDeps,
@@ -205,6 +207,7 @@ export async function changeSubjectWith(
   actor: Actor,
   changes: () => readonly SubjectChange[],
   extraActions: () => TransactItems = () => [],
+  options: { readonly flowMonth?: string } = {},
 ): Promise<SubjectWrites | undefined> {
   const refs = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -217,7 +220,7 @@ export async function changeSubjectWith(
     if (writes === undefined && extra.length === 0) return undefined;
     const actions = [
       ...(writes === undefined ? [] : writes.actions),
-      ...(writes === undefined ? [] : counterActions(deps, writes.counters, writes.flows)),
+      ...(writes === undefined ? [] : counterActions(deps, writes.counters, writes.flows, options.flowMonth)),
       ...extra,
     ];
     try {

@@ -15,7 +15,7 @@ export const TABLE_PARTITION_KEY = 'PK';
 export const TABLE_SORT_KEY = 'SK';
 
 export const GSI = {
-  /** Active listings by district and class; only active listings carry the key. */
+  /** Listed listings (active or awaiting exit confirmation) by district and class; only they carry the key. */
   byDistrictClass: { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   /** Listings by department and status; exit submissions by city-wide status; imports newest first. */
   byOwnerStatus: { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
@@ -34,7 +34,7 @@ export const GSI = {
 export type IndexName = keyof typeof GSI;
 
 export const INDEX_PURPOSES: Record<IndexName, string> = {
-  byDistrictClass: 'active listings by district and class (sparse: active listings only)',
+  byDistrictClass: 'listed listings (active or exit-pending) by district and class (sparse)',
   byOwnerStatus: 'listings by department and status; exits by city-wide status; imports newest first',
   byDistrictQueue: 'exit queue by district and status',
   listedSubjects: 'listed subjects by district (sparse: subjects with an active listing)',
