@@ -11,7 +11,6 @@ import {
   effectiveList,
   isCountingStatus,
   type Listing,
-  TRIAGE_LISTS,
   type TriageList,
   type TriageTally,
 } from './model.ts';
@@ -34,9 +33,6 @@ export const TRIAGE_COUNTER = {
   overridden: 'triageOverridden',
   overdue: 'planOverdue',
 } as const;
-
-/** Every list counter, to sum the classified listings of a district. */
-export const TRIAGE_LIST_COUNTERS = TRIAGE_LISTS.map((list) => TRIAGE_COUNTER.list(list));
 
 /** The rule's answer as a {@link Decision}, without what triage keeps beside it. */
 export function decisionOf(classification: Classification): Decision {
