@@ -43,6 +43,7 @@ export const AUDITED_TYPES = [
   'action',
   'check',
   'triage-job',
+  'exit-report',
 ] as const;
 export type AuditedType = (typeof AUDITED_TYPES)[number];
 

@@ -42,6 +42,12 @@ export const ITEM_TYPES = {
   check: 'check',
   /** A re-triage run for a scope, with its counts. */
   triageJob: 'triage-job',
+  /** A 信用中国 batch of confirmed exits (numbered, immutable once written). */
+  exitReport: 'exit-report',
+  /** One line of a 信用中国 batch, as it was when the batch was made. */
+  exitReportRow: 'exit-report-row',
+  /** The numbering of the 信用中国 batches and the lease of the one being built. */
+  exitReportSequence: 'exit-report-sequence',
 } as const;
 
 export const keys = {
@@ -58,6 +64,23 @@ export const keys = {
   }),
   subjectTrailPrefix: (uscc: string) => ({ PK: `SUBJ#${uscc}`, SKPrefix: 'AUDIT#' }),
   exit: (exitId: string): Key => ({ PK: `EXIT#${exitId}`, SK: 'EXIT' }),
+  /** The last 信用中国 batch number issued, and the lease of the batch being built. */
+  exitReportSequence: (): Key => ({ PK: 'EXITREPORT', SK: 'SEQUENCE' }),
+  /** A 信用中国 batch; numbers padded so that the sort key orders them. */
+  exitReport: (reportNumber: number): Key => ({
+    PK: 'EXITREPORT',
+    SK: `REPORT#${String(reportNumber).padStart(6, '0')}`,
+  }),
+  exitReportPrefix: () => ({ PK: 'EXITREPORT', SKPrefix: 'REPORT#' }),
+  /** A line of a batch, in a partition of its own so that a batch of any size is one query. */
+  exitReportRow: (reportNumber: number, exitId: string): Key => ({
+    PK: `EXITREPORT#${String(reportNumber).padStart(6, '0')}`,
+    SK: `ROW#${exitId}`,
+  }),
+  exitReportRowPrefix: (reportNumber: number) => ({
+    PK: `EXITREPORT#${String(reportNumber).padStart(6, '0')}`,
+    SKPrefix: 'ROW#',
+  }),
   importBatch: (importId: string): Key => ({ PK: `IMPORT#${importId}`, SK: 'META' }),
   /** A row error, ordered by sheet and line as the user sees them. */
   importError: (importId: string, sheetIndex: number, line: number): Key => ({
