@@ -217,7 +217,10 @@ export class CreditGovernanceStack extends Stack {
       timeout: Duration.seconds(29),
     })
       .bindTable(table, 'readWrite')
-      .bindCounters(counterShards);
+      .bindCounters(counterShards)
+      // Presigned PUT URLs for evidence files, and reading them back to check their SHA-256.
+      .bindBucket(bucket, 'put', `${DROP_PREFIX.evidence}*`)
+      .bindBucket(bucket, 'read', `${DROP_PREFIX.evidence}*`);
 
     const trail = addChangeTrail(this, table, { ...common, entry: entry('trail') }, alarmTopic);
 

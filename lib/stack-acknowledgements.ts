@@ -35,6 +35,12 @@ export function acknowledgeStackFindings(
         'The API serves the evaluation reports of any month (reports/<month>/...) in several formats; only the prefix can be fixed, and scope is checked in the handler before a report is read.',
     },
     {
+      path: 'Exits/Role/DefaultPolicy/Resource',
+      id: objects(`${DROP_PREFIX.evidence}*`),
+      reason:
+        'The exits function signs presigned PUT URLs for evidence files (evidence/<department>/<uploadId>/<file>, a new key for every upload) and reads them back to check their SHA-256 when a submission names them; only the prefix can be fixed.',
+    },
+    {
       path: 'Evaluate/Role/DefaultPolicy/Resource',
       id: objects(`${DROP_PREFIX.reports}*`),
       reason:

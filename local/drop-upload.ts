@@ -28,7 +28,8 @@ export class UploadTooLargeError extends Error {
 
 /**
  * The object key of an upload path (`/_local/drop/incoming/push/<id>/%E5%90%8D%E5%8D%95.csv`), decoded,
- * or undefined when the key is not under `incoming/` or tries to leave the drop folder.
+ * or undefined when the key is not under `incoming/` (files to import) or `evidence/` (exit evidence,
+ * which the watcher never sees) or tries to leave the drop folder.
  */
 export function dropKeyFromPath(pathname: string): string | undefined {
   if (!pathname.startsWith(DROP_UPLOAD_PREFIX)) return undefined;
@@ -41,9 +42,12 @@ export function dropKeyFromPath(pathname: string): string | undefined {
   const safe = segments.every(
     (segment) => segment !== '' && segment !== '.' && segment !== '..' && !/[/\\\0]/.test(segment),
   );
-  if (!safe || segments[0] !== 'incoming' || segments.length < 3) return undefined;
+  if (!safe || !UPLOAD_ROOTS.has(segments[0] ?? '') || segments.length < 3) return undefined;
   return segments.join('/');
 }
+
+/** The top folders uploads may go to. */
+const UPLOAD_ROOTS = new Set(['incoming', 'evidence']);
 
 /** Stands in when the server was given no key: nobody holds it, so every upload is refused. */
 const UNKNOWN_KEY = new Uint8Array(randomBytes(32));
@@ -97,7 +101,7 @@ export async function receiveDropUpload(
     return problemAnswer(
       400,
       'invalid-key',
-      'uploads go to incoming/<source>/<...>/<file> without . or .. segments',
+      'uploads go to incoming/<source>/<...>/<file> or evidence/<...>/<file> without . or .. segments',
     );
   }
   const uploadKey = options.uploadKey ?? UNKNOWN_KEY;

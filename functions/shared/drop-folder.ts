@@ -13,6 +13,8 @@ export const DROP_PREFIX = {
   reports: 'reports/',
   /** Answers the system writes for a sender to collect: `outgoing/check/<name>-结果.csv`. */
   outgoing: 'outgoing/',
+  /** Evidence files of exit submissions (`evidence/<department>/<uploadId>/<file>`): kept, never imported. */
+  evidence: 'evidence/',
 } as const;
 
 /** The folder under `incoming/` for files of codes to check (joint-punishment check), not imported. */
