@@ -41,7 +41,9 @@ export const FLOW = {
   exitedByPrefix: (prefix: string) => `exited_${prefix}`,
   exitedByReason: (reason: string) => `exitedBy_${reason}`,
   movedIn: 'movedIn',
+  movedInByPrefix: (prefix: string) => `movedIn_${prefix}`,
   movedOut: 'movedOut',
+  movedOutByPrefix: (prefix: string) => `movedOut_${prefix}`,
 } as const;
 
 export function usccPrefix(uscc: string): string {
@@ -141,7 +143,9 @@ function listingFlows({ prefix, from, to }: ListedMove, exitReason: string | und
   if (from !== undefined && to !== undefined && from !== to) {
     return [
       { district: from, attribute: FLOW.movedOut, delta: 1 },
+      { district: from, attribute: FLOW.movedOutByPrefix(prefix), delta: 1 },
       { district: to, attribute: FLOW.movedIn, delta: 1 },
+      { district: to, attribute: FLOW.movedInByPrefix(prefix), delta: 1 },
     ];
   }
   return [];

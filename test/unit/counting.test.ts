@@ -65,6 +65,17 @@ describe('subjectDeltas', () => {
     expect(sum(moved.flows, FLOW.movedOut, '130102')).toBe(1);
     expect(sum(moved.flows, FLOW.movedIn, '130105')).toBe(1);
   });
+
+  it('records a move by USCC prefix too, so the evaluation can take it back out of a scope', () => {
+    const moved = subjectDeltas(
+      '914403001922038216',
+      { district: '130102', activeListings: 1 },
+      { district: '130105', activeListings: 1 },
+    );
+    expect(sum(moved.flows, FLOW.movedOutByPrefix('91'), '130102')).toBe(1);
+    expect(sum(moved.flows, FLOW.movedInByPrefix('91'), '130105')).toBe(1);
+    expect(sum(moved.flows, FLOW.movedInByPrefix('12'))).toBe(0);
+  });
 });
 
 describe('groupByDistrict', () => {
