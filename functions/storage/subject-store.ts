@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Planner } from '#domain/changes.ts';
 import type { CounterDelta, FlowDelta } from '#domain/counting.ts';
-import { effectiveList, isCountingStatus, type Listing, type Subject } from '#domain/model.ts';
+import type { Listing, Subject } from '#domain/model.ts';
 import {
   type ListingRef,
   listingSortKey,
@@ -23,7 +23,8 @@ import type { ChangedBy } from '#domain/trail.ts';
 import { backoffMs, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { counterActions } from './counter-store.ts';
 import { isConditionFailed, isTransactionRace, raceOnExtra } from './errors.ts';
-import { ITEM_TYPES, indexKeys, keys, withoutKeys } from './keys.ts';
+import { keys, withoutKeys } from './keys.ts';
+import { listingItem, subjectItem } from './subject-items.ts';
 
 export interface Clock {
   now(): Date;
@@ -87,44 +88,7 @@ export async function getListings(deps: StoreDeps, uscc: string): Promise<Listin
   return items.map((item) => stripItem<Listing>(item) as Listing);
 }
 
-export function subjectItem(subject: Subject, changedBy: ChangedBy): Record<string, unknown> {
-  return {
-    ...keys.subject(subject.uscc),
-    type: ITEM_TYPES.subject,
-    ...subject,
-    changedBy,
-    ...(subject.activeListings > 0 ? indexKeys.listedSubject(subject.district, subject.uscc) : {}),
-    ...indexKeys.subjectByOrgCode(subject.uscc.slice(8, 17), subject.uscc),
-  };
-}
-
-export function listingItem(
-  listing: Listing,
-  version: number,
-  changedBy: ChangedBy,
-): Record<string, unknown> {
-  return {
-    ...keys.listing(listing.uscc, listing.listType, listing.key),
-    type: ITEM_TYPES.listing,
-    ...listing,
-    version,
-    changedBy,
-    // listed while active or awaiting exit confirmation: the district's views and runs see both
-    ...(isCountingStatus(listing.status)
-      ? indexKeys.activeListingByDistrict(
-          listing.district,
-          listing.classification === undefined ? 'unclassified' : effectiveList(listing.classification),
-          listing.listType,
-          listing.uscc,
-          listing.key,
-        )
-      : {}),
-    ...indexKeys.listingByDepartment(listing.department, listing.status, listing.listedAt, listing.uscc),
-    ...(listing.dueOn !== undefined && isCountingStatus(listing.status)
-      ? indexKeys.listingDue(listing.dueOn, listing.uscc, listingSortKey(listing))
-      : {}),
-  };
-}
+export { listingItem, subjectItem } from './subject-items.ts';
 
 export type ChangeOutcome =
   | { readonly changed: false; readonly subject?: Subject; readonly listing?: Listing }
