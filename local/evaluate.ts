@@ -51,6 +51,8 @@ export function outcomeOf(result: { value: unknown } | { error: unknown }): {
   if ('value' in result) return { exitCode: 0, stdout: `${JSON.stringify(result.value ?? null, null, 2)}\n` };
   const error = result.error as { status?: unknown; message?: unknown; stack?: unknown };
   if (error?.status === 501) return { exitCode: 3, stderr: 'evaluation: not implemented yet\n' };
+  // A month that cannot be evaluated (not ended yet): the reason, as for a month that is not yyyy-mm.
+  if (error?.status === 400) return { exitCode: 2, stderr: `${String(error.message)}\n` };
   return { exitCode: 1, stderr: `evaluation failed: ${String(error?.stack ?? error?.message ?? error)}\n` };
 }
 

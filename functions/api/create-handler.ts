@@ -13,9 +13,11 @@ import { problemErrors } from '#shared/http/problem.ts';
 import { type ApiRoute, dispatch, type HttpEvent } from '#shared/http/route.ts';
 import { exitsRoutes } from '../exits/routes.ts';
 import type { ApiDeps } from './deps.ts';
+import { getCampaignRoute, putCampaignRoute } from './routes/campaigns.ts';
 import { getCheckRoute, postChecksRoute } from './routes/checks.ts';
 import { getClassificationRoute, startClassificationRoute } from './routes/classifications.ts';
 import { countsRoute } from './routes/counts.ts';
+import { evaluationRoutes } from './routes/evaluations.ts';
 import {
   createImportRoute,
   getImportRoute,
@@ -55,6 +57,9 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
   postChecksRoute,
   startClassificationRoute,
   getClassificationRoute,
+  ...evaluationRoutes,
+  getCampaignRoute,
+  putCampaignRoute,
 ];
 
 /** The Lambda handler over `deps`. */

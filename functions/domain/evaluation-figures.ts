@@ -450,6 +450,15 @@ export function dataFigures(snapshot: EvaluationSnapshot) {
   };
 }
 
+/** JSON with the keys of every object sorted: a stored map comes back from the table in any order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}
+
 /**
  * Why a stored snapshot no longer matches the data (a Chinese sentence naming what moved), or
  * undefined when a rerun would give the same figures.
@@ -457,7 +466,7 @@ export function dataFigures(snapshot: EvaluationSnapshot) {
 export function staleReason(stored: EvaluationSnapshot, fresh: EvaluationSnapshot): string | undefined {
   const before = dataFigures(stored);
   const after = dataFigures(fresh);
-  if (JSON.stringify(before) === JSON.stringify(after)) return undefined;
+  if (canonical(before) === canonical(after)) return undefined;
   const moved: string[] = [];
   for (const [index, row] of after.districts.entries()) {
     const old = before.districts[index];
@@ -470,7 +479,7 @@ export function staleReason(stored: EvaluationSnapshot, fresh: EvaluationSnapsho
       );
     }
   }
-  if (JSON.stringify(before.benchmark) !== JSON.stringify(after.benchmark)) moved.push('对标数据');
+  if (canonical(before.benchmark) !== canonical(after.benchmark)) moved.push('对标数据');
   if (before.unassigned !== after.unassigned)
     moved.push(`未落区主体 ${before.unassigned}→${after.unassigned}`);
   const what = moved.length > 0 ? moved.slice(0, 5).join('；') : '上月或本月的数据';

@@ -39,6 +39,7 @@ export const AUDITED_TYPES = [
   'enterprise-count',
   'benchmark',
   'campaign',
+  'evaluation',
   'plan',
   'action',
   'check',

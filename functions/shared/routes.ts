@@ -45,6 +45,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/checks', function: 'api' },
   { method: 'PUT', path: '/enterprise-counts/{month}', function: 'api' },
   { method: 'PUT', path: '/benchmarks/{month}', function: 'api' },
+  { method: 'GET', path: '/campaigns/current', function: 'api' },
+  { method: 'PUT', path: '/campaigns/current', function: 'api' },
   { method: 'GET', path: '/evaluations', function: 'api' },
   { method: 'GET', path: '/evaluations/{month}', function: 'api' },
   { method: 'POST', path: '/evaluations/{month}', function: 'api' },

@@ -33,6 +33,8 @@ export const ITEM_TYPES = {
   enterpriseCount: 'enterprise-count',
   benchmark: 'benchmark',
   evaluation: 'evaluation',
+  /** The line of an evaluated month in the list of months evaluated. */
+  evaluationMonth: 'evaluation-month',
   campaign: 'campaign',
   idempotency: 'idempotency',
   cursorKey: 'cursor-key',
@@ -127,6 +129,9 @@ export const keys = {
     PK: `EVAL#${month}`,
     SK: `DIST#${district}`,
   }),
+  /** One line per evaluated month, so the months evaluated are one query. */
+  evaluationMonth: (month: string): Key => ({ PK: 'EVALS', SK: `MONTH#${month}` }),
+  evaluationMonthPrefix: () => ({ PK: 'EVALS', SKPrefix: 'MONTH#' }),
   campaign: (campaignId: string): Key => ({ PK: 'CONFIG', SK: `CAMPAIGN#${campaignId}` }),
   /** The secret that signs the API's pagination cursors. */
   cursorKey: (): Key => ({ PK: 'CONFIG', SK: 'CURSOR_KEY' }),

@@ -108,7 +108,7 @@ describe('GET /openapi.json', () => {
         expect(operation.responses['500']?.content).toEqual(problem);
       }
     }
-    expect(document.paths['/evaluations']?.get?.responses['501']?.content).toEqual(problem);
+    expect(document.paths['/evaluations/{month}/report']?.get?.responses['501']?.content).toEqual(problem);
   });
 
   it('describes every field the import receipt carries, who changed it last among them', () => {
