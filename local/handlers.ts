@@ -91,7 +91,7 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
   return {
     // The local server also sends events without an authorizer (public routes), as API Gateway does.
     api: (event, context) => api(event as HttpEvent, context),
-    exits: (event) => exits(event as HttpEvent),
+    exits: (event, context) => exits(event as HttpEvent, context),
     importWorker: createImportHandler({
       store,
       drop,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ACTION_KINDS, roleTitleField } from '#domain/actions.ts';
 import { isIsoDate } from '#domain/calendar-dates.ts';
+import { EXIT_REASONS, EXIT_STATUSES } from '#domain/exits.ts';
 import { LIST_TYPES, LISTING_STATUSES, REGISTRATION_STATUSES, TRIAGE_LISTS } from '#domain/model.ts';
 import { listLabel, overrideTrack, PLAN_MEASURE_CODES, tracksOfList } from '#domain/plans.ts';
 import { TRIAGE_TRACKS } from '#domain/rule-table.ts';
@@ -162,6 +163,10 @@ export const listingSchema = z
       .describe("where the district's triage counts count the listing"),
     dueOn: z.string().optional().describe('the next day triage looks at the listing again'),
     missingFromPush: z.object({ importId: z.string(), at: z.string() }).optional(),
+    exitId: z.string().optional().describe('the exit open on the listing, or the one that ended it'),
+    exitStatus: z.enum(EXIT_STATUSES).optional().describe("that submission's status"),
+    exitedAt: z.string().optional().describe('yyyy-mm-dd: the effective date of the confirmed exit'),
+    exitReason: z.enum(EXIT_REASONS).optional().describe("the confirmed exit's reason"),
     source: z.string(),
     importId: z.string().optional(),
     createdAt: z.string(),

@@ -130,13 +130,23 @@ export function planRecordListing(
   };
 }
 
-/** Ends a listing (confirmed exit). Idempotent: ending an exited listing changes nothing. */
-export function planExitListing(reason: string): Planner {
+/**
+ * Ends a listing (confirmed exit), recording the exit's id, date and reason on it when given.
+ * Idempotent: ending an exited listing changes nothing.
+ */
+export function planExitListing(
+  reason: string,
+  exit?: { readonly exitId: string; readonly exitedAt: string },
+): Planner {
   return ({ subject, listing }) => {
     if (subject === undefined || listing === undefined || listing.status === 'exited') return undefined;
     return {
       subject: { ...subject },
-      listing: { ...listing, status: 'exited' },
+      listing: {
+        ...listing,
+        status: 'exited',
+        ...(exit === undefined ? {} : { exitId: exit.exitId, exitedAt: exit.exitedAt, exitReason: reason }),
+      },
       exitReason: reason,
     };
   };

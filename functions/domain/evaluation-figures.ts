@@ -1,5 +1,5 @@
 /**
- * The arithmetic of the monthly evaluation (DOMAIN.md section 8, docs/rules.md Monthly evaluation). Pure:
+ * The arithmetic of the monthly evaluation (docs/rules.md, Monthly evaluation). Pure:
  * the store reads the counters, the monthly flows, the enterprise counts and the benchmarks, and this
  * turns them into the snapshot. The numerator at the end of a month is never counted from listings: it
  * is the current counter minus what the flows of every later month added, so a month long past costs a

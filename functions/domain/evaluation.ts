@@ -1,5 +1,5 @@
 /**
- * The monthly evaluation's shapes: the campaign it is judged against (configuration, DOMAIN.md section 8)
+ * The monthly evaluation's shapes: the campaign it is judged against (configuration, docs/rules.md Monthly evaluation)
  * and the snapshot it stores as `EVAL#<month>`. Pure types and data; the arithmetic is in
  * evaluation-figures.ts, so reports and the API read the same shapes the evaluation writes.
  */
@@ -51,7 +51,7 @@ export interface Campaign {
   readonly namedCount: number;
 }
 
-/** The plan of 2022-10-31 (DOMAIN.md section 8, docs/rules.md Monthly evaluation). */
+/** The plan of 2022-10-31 (docs/rules.md, Monthly evaluation). */
 export const DEFAULT_CAMPAIGN: Campaign = {
   version: 1,
   name: '信用领域突出问题专项治理',

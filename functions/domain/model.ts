@@ -1,4 +1,5 @@
 /** The words of the field as types. docs/README.md (Words) gives the Chinese for each. */
+import type { ExitStatus } from './exits.ts';
 import type { DecisionInputs } from './triage.ts';
 
 export const LIST_TYPES = [
@@ -173,6 +174,14 @@ export interface Listing {
   /** The next day triage must look at the listing again (a review date, a plan deadline passing). */
   readonly dueOn?: string;
   readonly missingFromPush?: { readonly importId: string; readonly at: string };
+  /** The exit submission open on the listing, or the one that ended it. */
+  readonly exitId?: string;
+  /** That submission's status, mirrored so that each of its steps shows in the subject's history. */
+  readonly exitStatus?: ExitStatus;
+  /** `yyyy-mm-dd`: the day a confirmed exit ended the listing (its effective date). */
+  readonly exitedAt?: string;
+  /** The confirmed exit's reason (docs/rules.md, Exits). */
+  readonly exitReason?: string;
   readonly source: string;
   /** The last import that changed the listing's facts. */
   readonly importId?: string;

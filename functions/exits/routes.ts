@@ -1,9 +1,13 @@
 /**
  * The routes the exits function serves, defined as the API's are (`#shared/http/route.ts`), so that
- * /openapi.json describes them from their definitions. None yet: until the exits issue, the function
- * answers 501 to every route the published table gives it, and the document lists them as 501.
+ * /openapi.json describes them from their definitions. A route of the published table not listed here
+ * answers 501, and the document lists it so.
  */
 import type { ApiRoute } from '#shared/http/route.ts';
 import type { ExitsDeps } from './create-handler.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 
-export const exitsRoutes: readonly ApiRoute<ExitsDeps>[] = [];
+export const exitsRoutes: readonly ApiRoute<ExitsDeps>[] = [
+  ...submissionRoutes,
+  // the queues, report batches, evidence uploads and bulk submissions join here, one spread each
+];

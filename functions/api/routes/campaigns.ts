@@ -1,5 +1,5 @@
 /**
- * The campaign the evaluation is judged against, as configuration (DOMAIN.md section 8): `GET` and `PUT
+ * The campaign the evaluation is judged against, as configuration (docs/rules.md, Monthly evaluation): `GET` and `PUT
  * /campaigns/current` by the city. Every change names the version it was made on and a reason, and
  * increments the version; the item also holds the rule table triage reads, which a PUT may replace
  * (the table's stream then re-triages every listing under the new version).
