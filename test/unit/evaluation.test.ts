@@ -3,6 +3,7 @@
  * the counters and later months' flows, denominators of the month or the latest before it, ratios,
  * ranking, milestones, month on month, and what makes a stored snapshot stale.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DISTRICTS } from '#domain/district.ts';
 import { type Campaign, DEFAULT_CAMPAIGN } from '#domain/evaluation.ts';
@@ -17,6 +18,7 @@ import {
   staleReason,
   unevaluableMonth,
 } from '#domain/evaluation-figures.ts';
+import { campaignSchema } from '../../functions/api/routes/campaigns.ts';
 
 const OTHERS = DISTRICTS.map((d) => d.code).filter((code) => !['130102', '130104', '130171'].includes(code));
 
@@ -283,5 +285,71 @@ describe('staleReason', () => {
     expect(staleReason(stored, lateExit)).toBe(
       '2023-03 评估后，涉及该月的数据有变动（长安区失信企业数 10→9），请重新评估',
     );
+  });
+});
+
+describe('campaignSchema', () => {
+  const day = fc
+    .date({
+      min: new Date('2020-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((date) => date.toISOString().slice(0, 10));
+  const phase = fc
+    .tuple(day, day, fc.constantFrom('制定措施', '组织实施', '总结提升'))
+    .map(([a, b, label]) => {
+      const [from, to] = [a, b].sort();
+      return { id: 'phase', label, from, to };
+    });
+  const campaign = fc.record({
+    name: fc.constantFrom('专项治理', '第二轮专项治理'),
+    phases: fc
+      .array(phase, { maxLength: 5 })
+      .map((phases) => phases.map((p, index) => ({ ...p, id: `p${index}` }))),
+    targetRatio: fc.double({ min: 0.0001, max: 0.5, noNaN: true }),
+    milestones: fc
+      .array(fc.tuple(day, fc.constantFrom('below-target', 'below-benchmark')), { maxLength: 5 })
+      .map((list) =>
+        list.map(([due, kind], index) => ({ id: `m${index}`, label: '目标', due, rule: { kind } })),
+      ),
+    scopePrefixes: fc.uniqueArray(fc.constantFrom('91', '92', '93', '12', '51', '52'), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    namedCount: fc.integer({ min: 1, max: 12 }),
+  });
+
+  it('accepts every well-formed campaign as it is', () => {
+    fc.assert(
+      fc.property(campaign, (value) => {
+        const parsed = campaignSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }),
+    );
+  });
+
+  it('refuses a campaign with a prefix that is not two USCC characters, or a ratio outside (0, 1)', () => {
+    fc.assert(
+      fc.property(
+        campaign,
+        fc.oneof(
+          fc.string({ maxLength: 1 }),
+          fc.string({ minLength: 3, maxLength: 5 }),
+          fc.constantFrom('9I', 'ab'),
+        ),
+        fc.oneof(fc.double({ max: 0, noNaN: true }), fc.double({ min: 1, noNaN: true })),
+        (value, prefix, ratio) => {
+          expect(campaignSchema.safeParse({ ...value, scopePrefixes: [prefix] }).success).toBe(false);
+          expect(campaignSchema.safeParse({ ...value, targetRatio: ratio }).success).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('accepts the plan’s own campaign', () => {
+    const { version: _version, ...plan } = DEFAULT_CAMPAIGN;
+    expect(campaignSchema.safeParse(plan).success).toBe(true);
   });
 });
