@@ -16,6 +16,7 @@ import { createApiHandler } from '../functions/api/create-handler.ts';
 import { createClassifyHandler, type ScheduledTriage } from '../functions/classify/create-handler.ts';
 import { createEvaluateHandler } from '../functions/evaluate/create-handler.ts';
 import { createExitsHandler } from '../functions/exits/create-handler.ts';
+import { createEvidenceVerifier } from '../functions/exits/evidence.ts';
 import { createImportHandler } from '../functions/import/create-handler.ts';
 import { DEFAULT_IMPORT_SETTINGS } from '../functions/import/worker.ts';
 import { createTrailHandler } from '../functions/trail/create-handler.ts';
@@ -86,7 +87,11 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
   const queue = createFileWorkQueue(input.paths.queue);
   const chunkRows = input.importChunkRows ?? localImportChunkRows() ?? DEFAULT_IMPORT_SETTINGS.chunkRows;
   const api = createApiHandler({ store, drop: () => drop, queue: () => queue });
-  const exits = createExitsHandler({ store });
+  const exits = createExitsHandler({
+    store,
+    drop: () => drop,
+    verifyEvidence: createEvidenceVerifier(() => drop),
+  });
   const classify = createClassifyHandler({ store, log: createLogger({ function: 'classify' }) });
   return {
     // The local server also sends events without an authorizer (public routes), as API Gateway does.

@@ -5,9 +5,14 @@
  */
 import type { ApiRoute } from '#shared/http/route.ts';
 import type { ExitsDeps } from './create-handler.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
+import { exitQueueRoutes } from './routes/queues.ts';
+import { exitReportRoutes } from './routes/reports.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 
 export const exitsRoutes: readonly ApiRoute<ExitsDeps>[] = [
   ...submissionRoutes,
-  // the queues, report batches, evidence uploads and bulk submissions join here, one spread each
+  ...exitQueueRoutes,
+  ...exitReportRoutes,
+  ...evidenceRoutes,
 ];
