@@ -15,6 +15,7 @@ import type { Listing, Subject } from '#domain/model.ts';
 import {
   type ListingRef,
   listingSortKey,
+  NegativeListingCountError,
   planSubjectChanges,
   type StoredListing,
   type SubjectChange,
@@ -174,12 +175,23 @@ export async function changeSubjectWith(
   options: { readonly flowMonth?: string } = {},
 ): Promise<SubjectWrites | undefined> {
   const refs = [];
+  let tornRead: NegativeListingCountError | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt - 1)));
     const planned = changes();
     refs.length = 0;
     for (const change of planned) if (change.ref !== undefined) refs.push(change.ref);
     const state = await readSubjectState(deps, uscc, refs);
-    const writes = planSubjectWrites(deps, actor, state.subject, state.listings, planned);
+    let writes: SubjectWrites | undefined;
+    try {
+      writes = planSubjectWrites(deps, actor, state.subject, state.listings, planned);
+    } catch (error) {
+      // The subject and its listings are separate reads: a writer between them leaves a count that
+      // does not fit the listings read. Read again; the versions would have refused the write anyway.
+      if (!(error instanceof NegativeListingCountError)) throw error;
+      tornRead = error;
+      continue;
+    }
     const extra = extraActions();
     if (writes === undefined && extra.length === 0) return undefined;
     const actions = [
@@ -200,10 +212,10 @@ export async function changeSubjectWith(
     } catch (error) {
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - extra.length)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      tornRead = undefined;
     }
   }
-  throw new ConcurrentChangeError(uscc);
+  throw tornRead ?? new ConcurrentChangeError(uscc);
 }
 
 /**
