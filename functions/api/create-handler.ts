@@ -17,6 +17,7 @@ import { getCampaignRoute, putCampaignRoute } from './routes/campaigns.ts';
 import { getCheckRoute, postChecksRoute } from './routes/checks.ts';
 import { getClassificationRoute, startClassificationRoute } from './routes/classifications.ts';
 import { countsRoute } from './routes/counts.ts';
+import { evaluationReportRoute } from './routes/evaluation-report.ts';
 import { evaluationRoutes } from './routes/evaluations.ts';
 import {
   createImportRoute,
@@ -58,6 +59,7 @@ export const apiRoutes: ApiRoute<ApiDeps>[] = [
   startClassificationRoute,
   getClassificationRoute,
   ...evaluationRoutes,
+  evaluationReportRoute,
   getCampaignRoute,
   putCampaignRoute,
 ];
