@@ -145,9 +145,11 @@ export function trendChartSvg(points: readonly TrendPoint[], targetRatio: number
   const xOf = (index: number) => round(plot.left + (inner * (index + 0.5)) / Math.max(1, points.length));
   const segments: string[][] = [[]];
   const marks: string[] = [];
+  // about eight month labels, whatever the campaign's length
+  const labelEvery = Math.max(1, Math.ceil(points.length / 8));
   points.forEach((point, index) => {
     const x = xOf(index);
-    if (index % 2 === 0 || index === points.length - 1) {
+    if (index % labelEvery === 0) {
       marks.push(
         `<text class="tick" x="${x}" y="${plot.height - 8}" text-anchor="middle">${shortMonth(point.month)}</text>`,
       );

@@ -27,6 +27,18 @@ function staleBanner(snapshot: EvaluationSnapshot): string {
   return `<div class="stale" role="alert"><b>本报告已过期：</b>${e(snapshot.stale.reason)}（评估于 ${e(shanghaiDateTime(snapshot.stale.since))}）。数据已变化，请重新评估本月后再引用。</div>`;
 }
 
+/** At most `shown` names, then how many more: the page has room for a line, not for 24 names. */
+function shortList(items: readonly string[], shown = 5): string {
+  if (items.length <= shown) return items.join('、');
+  return `${items.slice(0, shown).join('、')} 等 ${items.length} 个`;
+}
+
+/** A long text cut to `max` characters, the whole of it in the tooltip. */
+function clipped(text: string, max = 70): string {
+  if (text.length <= max) return e(text);
+  return `<span title="${e(text)}">${e(text.slice(0, max))}…</span>`;
+}
+
 function targetVerdict(ratio: number | null, target: number): string {
   if (ratio === null) return '<span class="badge unknown">无法计算</span>';
   return ratio < target
@@ -34,12 +46,12 @@ function targetVerdict(ratio: number | null, target: number): string {
     : '<span class="badge bad">未低于目标</span>';
 }
 
-function cityCards(snapshot: EvaluationSnapshot): string {
+function cityCards(snapshot: EvaluationSnapshot, names: ReadonlyMap<string, string>): string {
   const { city, campaign, benchmark } = snapshot;
   const ratio = city.ratio;
   const missing =
     city.missingDenominators.length > 0
-      ? `<div class="note bad-text">缺少法人企业数：${e(city.missingDenominators.join('、'))}</div>`
+      ? `<div class="note bad-text">缺少法人企业数：${e(shortList(city.missingDenominators.map((code) => names.get(code) ?? code)))}</div>`
       : '';
   const gap =
     ratio === null
@@ -82,7 +94,7 @@ function milestoneItem(m: MilestoneResult, month: string): string {
         : m.due.slice(0, 7) > month
           ? MILESTONE_MARKS.pending
           : (['pending', '无法判断'] as const);
-  return `<li class="milestone ${className}" data-milestone="${e(m.id)}"><span class="mark">${text}</span> <b>${e(m.label)}</b>（${e(m.due)} 前）<br><span class="detail">${e(m.detail)}</span></li>`;
+  return `<li class="milestone ${className}" data-milestone="${e(m.id)}"><span class="mark">${text}</span> <b>${e(m.label)}</b>（${e(m.due)} 前）<br><span class="detail">${clipped(m.detail)}</span></li>`;
 }
 
 function driftLine(snapshot: EvaluationSnapshot, names: ReadonlyMap<string, string>): string {
@@ -154,7 +166,7 @@ export function evaluationReportHtml(input: ReportInput): string {
 <title>${e(title)}</title><style>${REPORT_CSS}</style></head>
 <body${snapshot.stale ? ' data-stale="true"' : ''}><main>
 <header><h1>${e(title)}</h1><p class="meta">${meta.map(e).join(' · ')}</p></header>
-${staleBanner(snapshot)}${cityCards(snapshot)}
+${staleBanner(snapshot)}${cityCards(snapshot, names)}
 <section class="bars"><h2>各区县严重失信企业占比（按排名，排名 1 为占比最低；红色为未低于目标）</h2>${bars}</section>
 <div class="columns">
 <section class="trend"><h2>全市占比走势</h2>${trend}</section>
