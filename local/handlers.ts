@@ -8,9 +8,11 @@ import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { optionalPositiveInteger, parseEnvironment } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
+import { createReportWriter } from '#shared/evaluation-report/report-files.ts';
 import type { HttpEvent } from '#shared/http/route.ts';
 import { createLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
+import { reportContextReader } from '#storage/evaluation-report-context.ts';
 import { type StoreDeps, systemClock } from '#storage/subject-store.ts';
 import { createApiHandler } from '../functions/api/create-handler.ts';
 import { createClassifyHandler, type ScheduledTriage } from '../functions/classify/create-handler.ts';
@@ -74,7 +76,12 @@ export function localImportChunkRows(env: Readonly<Record<string, string | undef
 
 /** The monthly evaluation over the local table and drop folder (for `npm run evaluate` alone). */
 export function localEvaluateHandler(store: StoreDeps, paths: LocalPaths): JobHandler {
-  return createEvaluateHandler({ store, drop: createFileDropStore(paths.dropbox) });
+  const drop = createFileDropStore(paths.dropbox);
+  return createEvaluateHandler({
+    store,
+    drop,
+    writeReports: createReportWriter(drop, reportContextReader(store)),
+  });
 }
 
 /** Every function's handler, built with the local stand-ins. */
@@ -104,7 +111,11 @@ export function createLocalHandlers(input: LocalHandlerInput): LocalHandlers {
       settings: { ...DEFAULT_IMPORT_SETTINGS, chunkRows },
       log: createLogger({ function: 'import' }),
     }),
-    evaluate: createEvaluateHandler({ store, drop }),
+    evaluate: createEvaluateHandler({
+      store,
+      drop,
+      writeReports: createReportWriter(drop, reportContextReader(store)),
+    }),
     classify: (event) => classify(event) as Promise<DynamoDBBatchResponse>,
     dailyTriage: (event) => classify(event),
     trail: createTrailHandler({ store, log: createLogger({ function: 'trail' }) }),
