@@ -5,6 +5,7 @@
  */
 import type { ApiRoute } from '#shared/http/route.ts';
 import type { ExitsDeps } from './create-handler.ts';
+import { bulkRoutes } from './routes/bulk.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
 import { exitQueueRoutes } from './routes/queues.ts';
 import { exitReportRoutes } from './routes/reports.ts';
@@ -12,6 +13,7 @@ import { submissionRoutes } from './routes/submissions.ts';
 
 export const exitsRoutes: readonly ApiRoute<ExitsDeps>[] = [
   ...submissionRoutes,
+  ...bulkRoutes,
   ...exitQueueRoutes,
   ...exitReportRoutes,
   ...evidenceRoutes,

@@ -59,11 +59,11 @@ function requestOf(body: z.infer<typeof exitRequestSchema>): ExitRequest {
   return { reason, effectiveDate, evidence, publicationRevoked, ...(note ? { note } : {}) };
 }
 
-function submitReason(request: ExitRequest, what: string): string {
+export function submitReason(request: ExitRequest, what: string): string {
   return `${what}（${EXIT_REASON_LABELS[request.reason]}）${request.note ? `：${request.note}` : ''}`;
 }
 
-function newSubmission(
+export function newSubmission(
   exitId: string,
   state: { subject: Subject; listing: Listing },
   round: ExitSubmission['rounds'][0],
