@@ -13,9 +13,11 @@
  * district instead of cycling through the districts row by row (the default); `--cpu-prof` writes a
  * CPU profile of the import process to `.bench/`; `--conflicts` measures counter conflicts of parallel
  * chunk workers instead (`bench/conflicts.ts`); `--checks` measures only the joint-punishment check
- * (`bench/checks.ts`), which the full run measures after the import; `--retriage [--listings N]` measures
+ * (`bench/checks.ts`), which the full run measures after the import, and `--exits` the exit confirmation's
+ * latency (`bench/exits.ts`), measured right after it; `--retriage [--listings N]` measures
  * only the re-triage of N listings after a rule-table change (`bench/retriage.ts`), as the full run does
- * last.
+ * after the import; `--evaluation` only the monthly evaluation with 1 000 and 100 000 listed subjects
+ * (`bench/evaluation.ts`), as the full run does last.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +32,8 @@ import { bundleBenchChild } from './bundle.ts';
 import { measureChecks } from './checks.ts';
 import { runChild, startChild } from './child.ts';
 import { runConflicts } from './conflicts.ts';
+import { measureExits } from './exits.ts';
+import { measureEvaluation } from './evaluation.ts';
 import type { ImportChildResult } from './import-child.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
 import { checkFigures, describeImport, figures, type Measured, round } from './report.ts';
@@ -45,6 +49,7 @@ const TABLES = {
   batchWrite: 'bench-batchwrite',
   batchWriteParallel: 'bench-batchwrite-parallel',
   checks: 'bench-checks',
+  exits: 'bench-exits',
 };
 const FILE_NAME = '石家庄市严重失信主体名单2026年11月.csv';
 
@@ -67,7 +72,9 @@ function readOptions() {
       'cpu-prof': { type: 'boolean', default: false },
       conflicts: { type: 'boolean', default: false },
       checks: { type: 'boolean', default: false },
+      exits: { type: 'boolean', default: false },
       retriage: { type: 'boolean', default: false },
+      evaluation: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
     },
   });
@@ -83,7 +90,9 @@ function readOptions() {
     cpuProf: values['cpu-prof'],
     conflicts: values.conflicts,
     checks: values.checks,
+    exits: values.exits,
     retriage: values.retriage,
+    evaluation: values.evaluation,
     listings: positiveInteger('--listings', values.listings),
   };
 }
@@ -199,6 +208,12 @@ async function measureCheckFigures() {
   return checkFigures(checks);
 }
 
+/** `exit_confirm_p50_ms`/`_p99_ms`: 1 000 confirmations through the exits handler, 8 in flight. */
+async function measureExitFigures() {
+  progress('exits: starting DynamoDB Local (in memory)');
+  return onFreshDynamo(TABLES.exits, (endpoint) => measureExits(endpoint, TABLES.exits, progress));
+}
+
 /** `retriage_100k_s` and its rates: a rule-table change over `--listings` listings (default 100 000). */
 function measureRetriageFigures(options: Options) {
   return runRetriage(options.listings, progress);
@@ -228,8 +243,16 @@ async function main(): Promise<void> {
     await runOnly('checks', measureCheckFigures);
     return;
   }
+  if (options.exits) {
+    await runOnly('exits', measureExitFigures);
+    return;
+  }
   if (options.retriage) {
     await runOnly('retriage', () => measureRetriageFigures(options));
+    return;
+  }
+  if (options.evaluation) {
+    await runOnly('evaluation', () => measureEvaluation(progress));
     return;
   }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
@@ -256,7 +279,9 @@ async function main(): Promise<void> {
     const results = {
       ...figures(measured),
       ...(await measureCheckFigures()),
+      ...(await measureExitFigures()),
       ...(await measureRetriageFigures(options)),
+      ...(await measureEvaluation(progress)),
     };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
