@@ -41,16 +41,18 @@ async function claimLocalDir(paths: LocalPaths): Promise<boolean> {
   return true;
 }
 
-async function loadDemo(runtime: LocalRuntime): Promise<void> {
+/** Loads the demo city; answers the lines to print after the banner (what to open first). */
+async function loadDemo(runtime: LocalRuntime): Promise<string[]> {
   if (!existsSync(fileURLToPath(DEMO_MODULE))) {
     log('demo: the demo city is not here yet (it arrives with the evaluation issue); starting without it');
-    return;
+    return [];
   }
   const demo = (await import(DEMO_MODULE.href)) as { loadDemo?: (runtime: LocalRuntime) => Promise<unknown> };
   if (typeof demo.loadDemo !== 'function') throw new Error('local/demo.ts exports no loadDemo');
   log('demo: loading the demo city');
-  await demo.loadDemo(runtime);
+  const lines = await demo.loadDemo(runtime);
   log('demo: loaded');
+  return Array.isArray(lines) ? lines.map(String) : [];
 }
 
 /** A USCC that passes both checks, for the banner's example call. */
@@ -134,8 +136,9 @@ async function main(): Promise<void> {
   stopOnSignals(() => runtime);
   log(`starting DynamoDB Local on ${paths.dynamodb} (Java 17+, heap ${dynamo.heap})`);
   runtime = await startLocalRuntime({ paths, port, log, dynamo, onFatal: leaveAfterFatal });
-  if (demo) await loadDemo(runtime);
+  const demoLines = demo ? await loadDemo(runtime) : [];
   printBanner(runtime);
+  if (demoLines.length > 0) process.stdout.write(`${demoLines.join('\n')}\n`);
 }
 
 /** The runtime stopped itself (DynamoDB Local kept dying): say why and leave non-zero. */
@@ -150,8 +153,9 @@ function leaveAfterFatal(error: Error): void {
 
 if (import.meta.main) {
   main().catch((error: unknown) => {
-    if (error instanceof JavaUnavailableError) {
-      process.stderr.write(`npm start failed: ${error.message}\n`);
+    // the demo refused a data folder that holds data: its message says why and what to do
+    if (error instanceof JavaUnavailableError || (error as Error).name === 'DemoRefusedError') {
+      process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
       process.exit(1);
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
