@@ -9,8 +9,8 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { Evidence } from '#domain/exits.ts';
 import { problemErrors } from '#shared/http/problem.ts';
-import type { DropStore } from '#shared/object-store.ts';
 import { dispatch, type HttpEvent } from '#shared/http/route.ts';
+import type { DropStore } from '#shared/object-store.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { exitsRoutes } from './routes.ts';
 
