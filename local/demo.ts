@@ -103,8 +103,8 @@ export interface DemoCity {
 
 export const DEMO_SEED = 20221031;
 
-/** The default city: about 13 000 listed subjects, 20 000–120 000 enterprises per reporting unit. */
-export const DEMO_SUBJECTS = 13_000;
+/** The default city: 8 000 listed subjects, 12 000–45 000 enterprises per reporting unit (see README). */
+export const DEMO_SUBJECTS = 8_000;
 
 /** Share of the subjects already listed when the campaign began (written in its first month). */
 const STOCK_SHARE = 0.8;
@@ -295,8 +295,9 @@ function caseKey(random: Random, listType: ListType, district: string, year: str
 /** The registry's view of a subject: mostly active, some gone (deregistered, revoked, moved out). */
 function registryOf(random: Random): Pick<DemoListing, 'registrationStatus' | 'movedTo' | 'flags'> {
   const draw = random();
-  if (draw < 0.66) return { registrationStatus: 'active', flags: {} };
-  if (draw < 0.74) return { registrationStatus: 'active', flags: { lostContact: true, abnormal: true } };
+  if (draw < 0.62) return { registrationStatus: 'active', flags: {} };
+  if (draw < 0.72) return { registrationStatus: 'active', flags: { lostContact: true, abnormal: true } };
+  if (draw < 0.75) return { registrationStatus: 'suspended', flags: {} };
   if (draw < 0.86) return { registrationStatus: 'deregistered', flags: {} };
   if (draw < 0.94) return { registrationStatus: 'revoked', flags: {} };
   return {
@@ -427,9 +428,10 @@ export function generateCity(options: CityOptions): DemoCity {
   };
 }
 
-/** Gone subjects leave first: they are on the exit list and have the evidence at hand. */
+/** Gone subjects leave first (on the exit list, evidence at hand); unreachable ones last (constraint list). */
 function exitWeight(listing: DemoListing): number {
-  return listing.registrationStatus === 'active' ? (listing.flags.lostContact ? 1 : 1.5) : 5;
+  if (listing.registrationStatus === 'suspended' || listing.flags.lostContact === true) return 0.5;
+  return listing.registrationStatus === 'active' ? 1.5 : 5;
 }
 
 /** `count` of the pool by weight, without replacement (Efraimidis–Spirakis keys). */
