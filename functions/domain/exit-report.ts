@@ -1,5 +1,5 @@
 /**
- * The 信用中国 batches (docs/rules.md, Exits; DOMAIN.md section 7): the city reports its confirmed exits
+ * The 信用中国 batches (docs/rules.md, Exits): the city reports its confirmed exits
  * in numbered batches, each exit in exactly one, each batch kept as it was made. A line holds what the
  * exit said when the batch was made, so a batch reads the same however often it is downloaded.
  */

@@ -1,5 +1,5 @@
 /**
- * A 信用中国 batch as a file: the columns of DOMAIN.md section 7 with Chinese headers, CSV in UTF-8 with a
+ * A 信用中国 batch as a file: the columns of docs/files.md (the 信用中国 batch file) with Chinese headers, CSV in UTF-8 with a
  * BOM or an XLSX workbook, every text cell neutralised against formulas (a subject's name or a revoking
  * system came from outside and may start with `=`). docs/files.md (The 信用中国 batch) lists the columns.
  */
