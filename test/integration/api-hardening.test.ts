@@ -305,7 +305,7 @@ describe('problems are written in Chinese, codes stay English', () => {
     expect(expectChineseProblem(id, 400, 'validation-failed').detail).toContain('路径参数 importId：');
   });
 
-  it('says what was not found, what may not be done, and what is not served yet', async () => {
+  it('says what was not found, what may not be done, and who the caller is not', async () => {
     // Act
     const unknownImport = await call({
       routeKey: 'GET /imports/{importId}',
@@ -317,7 +317,6 @@ describe('problems are written in Chinese, codes stay English', () => {
       { source: 'push', fileName: '推送.csv' },
       claims.department('长安区人民法院'),
     );
-    const notServed = await call({ routeKey: 'GET /evaluations', path: '/evaluations', claims: claims.city });
     const noRole = await call({ routeKey: 'GET /imports', path: '/imports', claims: { sub: 'nobody' } });
     const notJson = await call({
       routeKey: 'POST /imports',
@@ -328,7 +327,6 @@ describe('problems are written in Chinese, codes stay English', () => {
     // Assess
     expect(expectChineseProblem(unknownImport, 404, 'not-found').title).toBe('未找到');
     expectChineseProblem(forbidden, 403, 'forbidden');
-    expect(expectChineseProblem(notServed, 501, 'not-implemented').title).toBe('尚未实现');
     expectChineseProblem(noRole, 401, 'unauthorized');
     expectChineseProblem(notJson, 422, 'malformed-body');
   });
