@@ -1,5 +1,5 @@
 /** zod schemas of the API's payloads; they validate and they produce /openapi.json. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTION_KINDS, roleTitleField } from '#domain/actions.ts';
 import { isIsoDate } from '#domain/calendar-dates.ts';
 import { EXIT_REASONS, EXIT_STATUSES } from '#domain/exits.ts';

@@ -1,5 +1,5 @@
 /** What the classify function reads from its environment: the table and its counter shards. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   environmentNames,
   parseEnvironment,

@@ -4,7 +4,7 @@
  * messages; and, for a repair application, the earliest date the listing may be repaired by the rule
  * table's minimum period. Pure: the route reads the listing and the store writes the action.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from './calendar-dates.ts';
 import type { Listing, ListType, Subject } from './model.ts';
 import { personProblem } from './plans.ts';

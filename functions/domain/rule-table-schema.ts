@@ -2,7 +2,7 @@
  * Validation of a rule table a person gives (rule-table.ts), with Chinese messages naming the place of
  * each problem, so a campaign can change its rules without a code change.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from './calendar-dates.ts';
 import { LIST_TYPES, type ListType, REGISTRATION_STATUSES, TRIAGE_LISTS } from './model.ts';
 import {

@@ -1,5 +1,5 @@
 /** What the monthly evaluation reads from its environment. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   environmentNames,
   parseEnvironment,

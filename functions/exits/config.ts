@@ -1,5 +1,5 @@
 /** What the exits function reads from its environment: the table, its counter shards and the bucket. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   environmentNames,
   parseEnvironment,

@@ -1,5 +1,5 @@
 /** zod schemas of the exit routes' payloads: they validate (in Chinese) and produce /openapi.json. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from '#domain/calendar-dates.ts';
 import {
   EVIDENCE_KINDS,

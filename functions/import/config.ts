@@ -2,7 +2,7 @@
  * What the import worker reads from its environment. The queue URL is required: without it every chunk
  * of a large file would run inline in one invocation, which a 15-minute Lambda cannot finish.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   environmentNames,
   optionalPositiveInteger,

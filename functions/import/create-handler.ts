@@ -6,7 +6,7 @@
  * own dependencies; this module reads no environment, so anything may import it.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { importMessageSchema } from '#shared/drop-folder.ts';
 import { decodeS3Key } from '#shared/object-store.ts';
 import { checkObject, isCheckKey } from './check-file.ts';

@@ -1,5 +1,5 @@
 /** Who and why for a change made through the API: the caller's token and the request. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChangedBy } from '#domain/trail.ts';
 import type { Scope } from './auth.ts';
 

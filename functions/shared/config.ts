@@ -4,7 +4,7 @@
  * at once with the variable's name: `invalid configuration: TABLE_NAME is required`. The names a
  * schema reads are exported beside it, so a CDK test can hold the stack to them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from './env-names.ts';
 
 /** A function's variables: one zod schema per variable name. */

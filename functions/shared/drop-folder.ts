@@ -3,7 +3,7 @@
  * lifecycle rules and notifications from these prefixes, the API builds upload keys with them, the worker
  * reads keys with them, and the local runtime lays out its folder the same way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Key prefixes of the drop-folder bucket. */
 export const DROP_PREFIX = {

@@ -3,7 +3,7 @@
  * from it) the type the worker and the import store write. A field added here is both stored and
  * documented; neither can drift from the other.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { changedBySchema } from '#shared/changed-by.ts';
 
 export const IMPORT_SOURCES = [

@@ -1,5 +1,5 @@
 /** What the trail function reads from its environment: the table it writes the trail to. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { environmentNames, parseEnvironment, requiredText } from '#shared/config.ts';
 import { ENV } from '#shared/env-names.ts';
 

@@ -4,7 +4,7 @@
  * increments the version; the item also holds the rule table triage reads, which a PUT may replace
  * (the table's stream then re-triages every listing under the new version).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from '#domain/calendar-dates.ts';
 import type { Campaign } from '#domain/evaluation.ts';
 import { DEFAULT_RULE_TABLE, type RuleTable } from '#domain/rule-table.ts';

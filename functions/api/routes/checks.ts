@@ -5,7 +5,7 @@
  * routes and no other. Every answered check is recorded before it is given (the trail reads it).
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifyCheckCode } from '#domain/checks.ts';
 import { LIST_TYPES } from '#domain/model.ts';
 import type { Scope } from '#shared/auth.ts';

@@ -4,7 +4,7 @@
  * `GET /classifications/{jobId}` shows how far it got and what it changed.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIsoDate } from '#domain/calendar-dates.ts';
 import { isDistrictCode } from '#domain/district.ts';
 import { shanghaiDate, UNASSIGNED_DISTRICT } from '#domain/model.ts';

@@ -2,7 +2,7 @@
  * `GET /counts`: per district, the active listings on each list and track, unclassified, overridden and
  * overdue, read from the district counters (a few items per shard, however many listings there are).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRIAGE_LISTS } from '#domain/model.ts';
 import { cityFigures, districtFigures } from '#domain/triage-counts.ts';
 import { defineRoute } from '#shared/http/route.ts';

@@ -6,7 +6,7 @@
  * whose data changed after it was evaluated is rendered with the stale banner, so the report says so
  * until the month is rerun.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EvaluationSnapshot } from '#domain/evaluation.ts';
 import { districtLabel } from '#domain/listing-row.ts';
 import type { Scope } from '#shared/auth.ts';

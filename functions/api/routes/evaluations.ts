@@ -4,7 +4,7 @@
  * offices read the months evaluated and a month's snapshot, a district office the city figure and its
  * own row only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDistrictCode } from '#domain/district.ts';
 import type { EvaluationSnapshot } from '#domain/evaluation.ts';
 import type { Scope } from '#shared/auth.ts';

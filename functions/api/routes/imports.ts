@@ -4,7 +4,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Role, requireRole, type Scope } from '#shared/auth.ts';
 import { requestActor } from '#shared/changed-by.ts';
 import { importMessageBody, incomingKey } from '#shared/drop-folder.ts';

@@ -3,7 +3,7 @@
  * department, overdue and listed dates, in signed cursor pages; each scope sees only its own. With
  * `format=csv|xlsx` the same rows, every page of them, as the 台账 a clerk opens in Excel.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DISTRICTS } from '#domain/district.ts';
 import {
   districtLabel,

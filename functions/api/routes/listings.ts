@@ -5,7 +5,7 @@
  * due day and district counters follow; actions are items of their own.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ActionRequest,
   actionProblems,

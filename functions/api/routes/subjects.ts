@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { districtName } from '#domain/district.ts';
 import type { Listing, Subject } from '#domain/model.ts';
 import { validateUscc } from '#domain/uscc.ts';

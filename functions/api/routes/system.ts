@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiRoute, defineRoute, type RawResponse } from '#shared/http/route.ts';
 import { tableReachable } from '#storage/table-health.ts';
 import type { ApiDeps } from '../deps.ts';

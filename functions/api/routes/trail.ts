@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CursorContext, openCursor, sealCursor } from '#shared/http/cursor.ts';
 import { defineRoute } from '#shared/http/route.ts';
 import { monthTrail } from '#storage/trail-store.ts';

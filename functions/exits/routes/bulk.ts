@@ -7,7 +7,7 @@
  * per listing in order: a failure is reported beside the others, never hidden by them.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DirectExitDefaults, DirectExitError, directExitRequest } from '#domain/direct-exits.ts';
 import { DISTRICTS } from '#domain/district.ts';
 import { exitDateProblems, planExitPending, requireExitable } from '#domain/exit-steps.ts';

@@ -4,7 +4,7 @@
  * the submission's evidence, which is checked then.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotImplementedError } from '#shared/errors.ts';
 import { defineRoute } from '#shared/http/route.ts';
 import type { ExitsDeps } from '../create-handler.ts';

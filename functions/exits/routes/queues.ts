@@ -4,7 +4,7 @@
  * confirmation, a department its own submissions in every status — oldest first, with the days each
  * has waited; explicit filters stay inside the caller's scope (403 outside). Signed cursor pages.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DISTRICTS } from '#domain/district.ts';
 import { currentExitRound, waitingDays } from '#domain/exit-queue.ts';
 import {

@@ -4,7 +4,7 @@
  * batch file with `format=csv|xlsx`). The store keeps every exit in exactly one batch and the numbers
  * without gaps (`#storage/exit-report-store.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExitReport, ExitReportLine } from '#domain/exit-report.ts';
 import { EXIT_REASON_LABELS, EXIT_REASONS } from '#domain/exits.ts';
 import { districtLabel } from '#domain/listing-row.ts';

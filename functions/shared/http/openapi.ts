@@ -4,7 +4,7 @@
  * `#/components/schemas/<name>`: zod writes each schema with its own `$defs`, which mean nothing once
  * the schema sits inside an OpenAPI document, so they are hoisted and their references rewritten.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 import { problemSchema } from './problem.ts';
 import type { ApiRoute } from './route.ts';

@@ -3,7 +3,7 @@
  * and the local server's own answers all take this shape, with a Chinese `title` and a stable `code`.
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '#shared/errors.ts';
 
 export const problemSchema = z
