@@ -7,6 +7,9 @@
  * - `logRetentionDays`: retention of every log group, one of CloudWatch's values (default 365)
  * - `jwtIssuer` and `jwtAudience` (comma-separated): accept tokens from this issuer instead of
  *   creating a Cognito user pool
+ * - `signInCallbackUrls`, `signInLogoutUrls` (comma-separated) and `signInDomainPrefix`: the offices'
+ *   web app and the hosted UI's domain, required for the user pool; or `signInLocalOnly=true` for a
+ *   synth or trial that signs in on localhost only
  * - `tracing`: `true` for X-Ray on every function
  * - `corsAllowOrigins` (comma-separated): browser origins allowed to call the API (default none)
  * - `alarmEmail`: an address subscribed to the alarm topic
@@ -14,6 +17,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { LOCAL_ONLY_SIGN_IN, type SignInSettings } from '../lib/constructs/user-directory.ts';
 import { CreditGovernanceStack } from '../lib/credit-governance-stack.ts';
 
 const app = new App();
@@ -51,12 +55,23 @@ function logRetention(): RetentionDays | undefined {
   return days as RetentionDays;
 }
 
+/** The hosted sign-in from context; undefined lets the stack refuse a user pool without it. */
+function signIn(): SignInSettings | undefined {
+  const callbackUrls = list('signInCallbackUrls');
+  const domainPrefix = text('signInDomainPrefix');
+  const prefix = domainPrefix === undefined ? {} : { domainPrefix };
+  if (callbackUrls === undefined)
+    return text('signInLocalOnly') === 'true' ? { ...LOCAL_ONLY_SIGN_IN, ...prefix } : undefined;
+  return { callbackUrls, logoutUrls: list('signInLogoutUrls') ?? [], ...prefix };
+}
+
 new CreditGovernanceStack(app, text('stackName') ?? 'CreditGovernance', {
   description: 'credit-governance: lists, triage, exits and the monthly evaluation of the credit campaign',
   dropFileRetentionDays: positiveInteger('dropFileRetentionDays'),
   logRetention: logRetention(),
   jwtIssuer: text('jwtIssuer'),
   jwtAudience: list('jwtAudience'),
+  signIn: signIn(),
   tracing: text('tracing') === 'true',
   corsAllowOrigins: list('corsAllowOrigins'),
   alarmEmail: text('alarmEmail'),

@@ -26,7 +26,7 @@ import { JobFunction } from './constructs/job-function.ts';
 import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
 import { scheduleRole } from './constructs/schedule-role.ts';
 import { addTriage } from './constructs/triage.ts';
-import { UserDirectory } from './constructs/user-directory.ts';
+import { requireSignIn, type SignInSettings, UserDirectory } from './constructs/user-directory.ts';
 import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
 
 /** 02:00 on the 1st of every month (in Asia/Shanghai): evaluates the month that just ended. */
@@ -69,6 +69,11 @@ export interface CreditGovernanceStackProps extends StackProps {
    * @default - the client of the user pool created in this stack
    */
   readonly jwtAudience?: readonly string[];
+  /**
+   * The user pool's hosted sign-in (callback and logout URLs, domain prefix); required without
+   * `jwtIssuer`. `LOCAL_ONLY_SIGN_IN` for a synth or trial that signs in on localhost only.
+   */
+  readonly signIn?: SignInSettings;
   /**
    * X-Ray active tracing on every function.
    * @default false
@@ -225,7 +230,10 @@ export class CreditGovernanceStack extends Stack {
 
     this.jobs = { api, exits, import: importWorker, classify, evaluate, trail };
 
-    const users = props.jwtIssuer === undefined ? new UserDirectory(this, 'Users') : undefined;
+    const users =
+      props.jwtIssuer === undefined
+        ? new UserDirectory(this, 'Users', { signIn: requireSignIn(props.signIn) })
+        : undefined;
     const jwtIssuer = props.jwtIssuer ?? users?.issuer ?? '';
     const jwtAudience = props.jwtAudience ?? (users ? [users.client.userPoolClientId] : []);
 

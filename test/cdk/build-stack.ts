@@ -36,12 +36,20 @@ export function testApp(): App {
   return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
 }
 
+/** A city's sign-in addresses, for stacks that create the user pool; a test may give its own. */
+export const TEST_SIGN_IN = {
+  callbackUrls: ['https://credit.example.gov.cn/auth/callback'],
+  logoutUrls: ['https://credit.example.gov.cn/'],
+  domainPrefix: 'sjz-credit-governance',
+} as const;
+
 /** The stack in a fresh app, bundling skipped. */
 export function buildStack(
   props: CreditGovernanceStackProps = {},
   app: App = testApp(),
 ): CreditGovernanceStack {
   return new CreditGovernanceStack(app, 'CreditGovernance', {
+    signIn: TEST_SIGN_IN,
     ...props,
     entries: { ...entriesWithStubs(), ...props.entries },
   });
