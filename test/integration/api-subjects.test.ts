@@ -186,8 +186,8 @@ describe('GET /subjects/{uscc}', () => {
     expect(result.json.code).toBe('forbidden');
   });
 
-  it('answers 501 for a published route this function does not serve yet', async () => {
-    const result = await call({ routeKey: 'GET /evaluations', path: '/evaluations', claims: claims.city });
+  it('answers 501 for a published route another function serves (a misrouted request)', async () => {
+    const result = await call({ routeKey: 'GET /exits', path: '/exits', claims: claims.city });
     expect(result.statusCode).toBe(501);
   });
 });
