@@ -23,6 +23,7 @@ import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction } from './constructs/job-function.ts';
+import { addOperations, queuesIn } from './constructs/operations.ts';
 import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
 import { scheduleRole } from './constructs/schedule-role.ts';
 import { addTriage } from './constructs/triage.ts';
@@ -269,6 +270,15 @@ export class CreditGovernanceStack extends Stack {
     });
 
     acknowledgeStackFindings(this, { bucket, evaluate: evaluate.function, classify: classify.function });
+
+    // last, so the dashboard sees every queue and alarm of the stack
+    addOperations(this, {
+      functions: this.jobs,
+      api: httpApi.httpApi,
+      table,
+      queues: queuesIn(this),
+      alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
