@@ -166,7 +166,7 @@ export async function verifyToken(secret: Uint8Array, token: string, now?: Date)
  * The time checks beyond jose's: the tolerance given to jose is meant for `nbf` only, so expiry stays
  * exact, and jose does not look at `iat` at all.
  */
-function checkTimes(payload: JWTPayload, nowSeconds: number): void {
+export function checkTimes(payload: JWTPayload, nowSeconds: number): void {
   if (typeof payload.exp === 'number' && payload.exp <= nowSeconds) {
     throw new InvalidTokenError('the token has expired');
   }

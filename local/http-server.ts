@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { type ApiFunction, matchRoute, ROUTES, type RouteDefinition, routeKey } from '#shared/routes.ts';
 import { bearerToken, InvalidTokenError, verifyToken } from './auth.ts';
 import { DROP_UPLOAD_PREFIX, receiveDropUpload } from './drop-upload.ts';
+import type { TokenVerifier } from './external-issuer.ts';
 import { apiGatewayPath, type HttpApiEvent, httpApiEvent, newRequestId } from './http-event.ts';
 import {
   answerFromResult,
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   readonly handlers: Readonly<Record<ApiFunction, HttpHandler>>;
   /** The secret tokens are signed with (`$LOCAL_DIR/jwt-secret`). */
   readonly jwtSecret: Uint8Array;
+  /** How bearer tokens are checked instead (an external issuer: `externalTokenVerifier`). */
+  readonly verifyToken?: TokenVerifier;
   /** `$LOCAL_DIR/dropbox`, where uploads land. */
   readonly dropDir: string;
   /** The key upload URLs are signed with (`deriveUploadKey` of the token secret); without it every upload is refused. */
@@ -92,7 +95,8 @@ async function respond(
   if (path === undefined) return drained(request, malformedPathAnswer());
   const match = matchRoute(method, path);
   if (match === undefined) return drained(request, noRouteAnswer(method, path));
-  const authorization = await authorize(request, match.route, options.jwtSecret);
+  const verify = options.verifyToken ?? ((token: string) => verifyToken(options.jwtSecret, token));
+  const authorization = await authorize(request, match.route, verify);
   if ('refusal' in authorization) return drained(request, authorization.refusal);
 
   const body = await readBody(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
@@ -151,13 +155,13 @@ function respondToUpload(
 async function authorize(
   request: IncomingMessage,
   route: RouteDefinition,
-  jwtSecret: Uint8Array,
+  verify: TokenVerifier,
 ): Promise<{ readonly claims: Record<string, unknown> | undefined } | { readonly refusal: HttpAnswer }> {
   if (route.public === true) return { claims: undefined };
   const token = bearerToken(request.headers.authorization);
   try {
     if (token === undefined) throw new InvalidTokenError('a bearer token is required');
-    return { claims: await verifyToken(jwtSecret, token) };
+    return { claims: await verify(token) };
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     return { refusal: unauthorizedAnswer(error.message) };

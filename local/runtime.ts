@@ -16,6 +16,7 @@ import {
   superviseDynamoLocal,
 } from './dynamodb-local.ts';
 import { LOCAL_BUCKET_NAME, LOCAL_TABLE_NAME, type LocalRuntime } from './environment.ts';
+import { externalIssuerFromEnv, externalTokenVerifier } from './external-issuer.ts';
 import { createLocalHandlers, type LocalHandlers } from './handlers.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -176,10 +177,14 @@ class RuntimeAssembly {
 
   private async startHttp(parts: RuntimeParts): Promise<LocalHttpServer> {
     const { handlers, jwtSecret, uploadKey } = parts;
+    // JWT_ISSUER stands in for the stack's jwtIssuer: then only that issuer's tokens are accepted
+    const issuer = externalIssuerFromEnv(process.env);
+    if (issuer !== undefined) this.options.log(`tokens: only those of ${issuer.issuer} (JWT_ISSUER)`);
     const http = await startHttpServer({
       port: this.options.port,
       handlers: { api: handlers.api, exits: handlers.exits },
       jwtSecret,
+      ...(issuer === undefined ? {} : { verifyToken: externalTokenVerifier(issuer) }),
       dropDir: this.options.paths.dropbox,
       uploadKey,
       log: this.options.log,
