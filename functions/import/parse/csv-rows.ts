@@ -4,9 +4,9 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, type Options, parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import type { CsvDelimiter, CsvEncoding } from './detect.ts';
 import { FileRejectedError } from './errors.ts';
+import { Gb18030Decoder } from './gb18030.ts';
 import { MAX_RECORD_BYTES } from './limits.ts';
 import type { SheetRow } from './rows.ts';
 
@@ -48,12 +48,12 @@ export async function* readCsvRows(
 }
 
 /**
- * UTF-8 passes through once checked (csv-parse decodes it); GB18030 is decoded by iconv-lite and
+ * UTF-8 passes through once checked (csv-parse decodes it); GB18030 is decoded by the runtime's decoder (gb18030.ts) and
  * re-encoded. A byte the detected encoding cannot read, even far past the sample, refuses the file.
  */
 async function* asUtf8(chunks: AsyncIterable<Buffer>, encoding: CsvEncoding): AsyncGenerator<Buffer> {
   if (encoding === 'gb18030') {
-    const decoder = iconv.getDecoder('gb18030');
+    const decoder = new Gb18030Decoder();
     for await (const chunk of chunks) yield fromGb18030(decoder.write(chunk));
     const rest = decoder.end();
     if (rest !== undefined && rest !== '') yield fromGb18030(rest);

@@ -4,8 +4,8 @@
  * for nothing, and a text that is neither valid UTF-8 nor plausible Chinese in GB18030 is refused rather
  * than decoded into mojibake.
  */
-import iconv from 'iconv-lite';
 import { FILE_REJECT_MESSAGES, type FileRejectReason } from './errors.ts';
+import { decodeGb18030 } from './gb18030.ts';
 
 /** How many leading bytes {@link detectFile} wants; a shorter sample must be the whole file. */
 export const DETECT_SAMPLE_BYTES = 8192;
@@ -158,7 +158,7 @@ function decodePlausibleGb18030(bytes: Uint8Array): string | undefined {
   const scan = scanGb18030(bytes);
   if (scan === undefined || scan.multiByte === 0) return undefined;
   if (scan.gb2312 < scan.twoByte * MIN_GB2312_SHARE) return undefined;
-  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, scan.end), 'gb18030');
+  const text = decodeGb18030(bytes.subarray(0, scan.end));
   if (text.includes('\uFFFD')) return undefined;
   let nonAscii = 0;
   let chinese = 0;
