@@ -3,8 +3,8 @@
  * dropped it opens it: one row per listing found (one row for a code with none), Chinese headers, the
  * CSV in UTF-8 with a BOM for Excel, the same rows as XLSX, every cell neutralised against formulas.
  */
-import ExcelJS from 'exceljs';
 import type { CheckAnswer, CheckList, CheckMeasure } from '#domain/checks.ts';
+import { newWorkbook } from '#shared/xlsx-workbook.ts';
 import { neutralizeCell, toCsv, withBom } from './csv.ts';
 
 export const CHECK_RESULT_HEADERS = [
@@ -93,7 +93,7 @@ export function checkResultCsv(rows: readonly (readonly string[])[]): string {
 
 /** The rows as an XLSX workbook of one sheet, every cell text and neutralised. */
 export async function checkResultXlsx(rows: readonly (readonly string[])[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   const sheet = workbook.addWorksheet('核查结果');
   for (const row of rows) sheet.addRow(row.map(neutralizeCell));
   sheet.getRow(1).font = { bold: true };

@@ -3,11 +3,11 @@
  * BOM or an XLSX workbook, every text cell neutralised against formulas (a subject's name or a revoking
  * system came from outside and may start with `=`). docs/files.md (The 信用中国 batch) lists the columns.
  */
-import ExcelJS from 'exceljs';
 import type { ExitReportLine } from '#domain/exit-report.ts';
 import { EXIT_REASON_LABELS } from '#domain/exits.ts';
 import { districtLabel } from '#domain/listing-row.ts';
 import { LIST_TYPE_LABELS } from '#domain/model.ts';
+import { newWorkbook } from '#shared/xlsx-workbook.ts';
 import { neutralizeCell, toCsv, withBom } from './csv.ts';
 
 interface ReportColumn {
@@ -57,7 +57,7 @@ export function exitReportCsv(lines: readonly ExitReportLine[]): string {
 
 /** The batch as an XLSX workbook of one sheet, header bold and frozen, codes and dates as text. */
 export async function exitReportXlsx(lines: readonly ExitReportLine[], sheetTitle: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'credit-governance';
   const sheet = workbook.addWorksheet(sheetTitle.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = EXIT_REPORT_COLUMNS.map((column) => ({ header: column.header, width: column.width }));

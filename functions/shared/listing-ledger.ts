@@ -4,9 +4,9 @@
  * name or a reason came from outside and may start with `=`). docs/files.md (The ledger) lists the
  * columns.
  */
-import ExcelJS from 'exceljs';
 import type { ListingRow } from '#domain/listing-row.ts';
 import { neutralizeCell, toCsv, withBom } from '#shared/csv.ts';
+import { newWorkbook } from '#shared/xlsx-workbook.ts';
 
 interface LedgerColumn {
   readonly header: string;
@@ -60,7 +60,7 @@ export function ledgerCsv(rows: readonly ListingRow[]): string {
  * into a number.
  */
 export async function ledgerXlsx(rows: readonly ListingRow[], sheetTitle: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'credit-governance';
   const sheet = workbook.addWorksheet(sheetTitle.slice(0, 31), {
     views: [{ state: 'frozen', ySplit: 1 }],

@@ -3,29 +3,22 @@
  * architecture, bundling, log group, source maps) and binds resources through methods that grant
  * access and set the environment variable in one call, so IAM and configuration never drift apart.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/env-names.ts';
 import { GSI } from '#storage/table-definition.ts';
+import { BUNDLE_ENTRY_FILE, bundleLambda } from './lambda-bundle.ts';
 
 /** The repository root: entries, package.json (`imports`), tsconfig.json and the lock file live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * esbuild's ESM output has no `require`; a CommonJS dependency that requires a Node built-in would
- * throw "Dynamic require is not supported" at cold start without this shim.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface JobFunctionProps {
   /** The handler's entry file, relative to the project root (`functions/api/handler.ts`) or absolute. It must export `handler`. */
@@ -105,7 +98,7 @@ const OBJECT_ACTIONS: Record<BucketAccess, readonly string[]> = {
 
 /** A Node.js 24 arm64 Lambda bundled by esbuild, with its own log group and its own role. */
 export class JobFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
 
@@ -125,11 +118,9 @@ export class JobFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: resolve(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundledCode(props.entry),
+      handler: `${BUNDLE_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -143,20 +134,6 @@ export class JobFunction extends Construct {
       environment: {
         NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
         ...props.environment,
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Mappings are enough for stack traces; the sources themselves would double the asset.
-        sourcesContent: false,
-        // Chinese messages stay readable and a third of the size of \u escapes.
-        charset: nodejs.Charset.UTF8,
-        // Bundle the AWS SDK: the version is the one we tested, tree-shaken, and not the runtime's.
-        externalModules: [],
-        banner: ESM_REQUIRE_BANNER,
       },
     });
 
@@ -230,5 +207,32 @@ export class JobFunction extends Construct {
     );
     this.function.addEnvironment(envName, target.functionName);
     return this;
+  }
+}
+
+/**
+ * The function's asset: its entry bundled by esbuild on this machine (lambda-bundle.ts), split into
+ * chunks so that rarely used paths load on first use. The asset hash is the output's, as with
+ * NodejsFunction; a stack that skips bundling (`aws:cdk:bundling-stacks`) hashes the options instead.
+ */
+function bundledCode(entry: string): lambda.Code {
+  const absoluteEntry = resolve(PROJECT_ROOT, entry);
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always succeeds or fails the synth.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      local: new LocalEsbuild(absoluteEntry),
+    },
+  });
+}
+
+class LocalEsbuild {
+  // a field, so that the options' fingerprint (when bundling is skipped) differs by entry
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleLambda(this.entry, PROJECT_ROOT, outputDir);
+    return true;
   }
 }

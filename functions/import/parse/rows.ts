@@ -6,7 +6,6 @@
 import { readCsvRows } from './csv-rows.ts';
 import { DETECT_SAMPLE_BYTES, detectFile } from './detect.ts';
 import { FileRejectedError } from './errors.ts';
-import { readXlsxRows } from './xlsx-rows.ts';
 
 export interface SheetRow {
   /** The worksheet's name; empty for a CSV file. */
@@ -43,7 +42,7 @@ export async function* readSheetRows(
     const detection = detectFile(file.sample);
     if (detection.format === 'rejected') throw new FileRejectedError(detection.reason, detection.message);
     const rows =
-      detection.format === 'xlsx' ? readXlsxRows(file.chunks) : readCsvRows(file.chunks, detection);
+      detection.format === 'xlsx' ? lazyXlsxRows(file.chunks) : readCsvRows(file.chunks, detection);
     let count = 0;
     let anyContent = false;
     for await (const row of rows) {
@@ -127,4 +126,13 @@ function formatSize(bytes: number): string {
 
 function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * The XLSX path (exceljs's reader, the unzipper and their dependencies, about half a megabyte bundled)
+ * is loaded with the first workbook, so a worker that only meets CSV files never loads it.
+ */
+async function* lazyXlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<SheetRow, void, undefined> {
+  const { readXlsxRows } = await import('./xlsx-rows.ts');
+  yield* readXlsxRows(chunks);
 }

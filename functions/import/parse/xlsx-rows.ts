@@ -5,7 +5,9 @@
  * refused while it is read, before it takes the worker's memory.
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// The streaming reader by its own module: the package's entry would bring both writers and CSV too.
+import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 import { FileRejectedError } from './errors.ts';
 import { MAX_RECORD_BYTES, XLSX_LIMITS, type XlsxLimits } from './limits.ts';
 import type { SheetRow } from './rows.ts';
@@ -35,7 +37,7 @@ export async function* readXlsxRows(
   // would leave the unzipper waiting forever. So the source ends instead, and its error is kept here.
   const source = new EndOnError(chunks);
   const input = Readable.from(source.chunks());
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const workbook = new WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles give the number formats that tell a date cell from a number.

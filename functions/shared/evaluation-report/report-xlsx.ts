@@ -2,8 +2,9 @@
  * The report as an XLSX workbook: the table on the first sheet (header bold on a fill, frozen; ratios as
  * numbers shown as percentages), the milestones, the drift check and the run's inputs on the second.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { EvaluationSnapshot } from '#domain/evaluation.ts';
+import { newWorkbook } from '#shared/xlsx-workbook.ts';
 import { neutralizeCell } from '../csv.ts';
 import { counterLabel, percent, type ReportInput, visibleSnapshot } from './report-input.ts';
 import { type CellKind, REPORT_COLUMNS, reportRows } from './report-table.ts';
@@ -86,7 +87,7 @@ function addNotesSheet(workbook: ExcelJS.Workbook, snapshot: EvaluationSnapshot)
 /** The workbook's bytes. */
 export async function evaluationReportXlsx(input: ReportInput): Promise<Buffer> {
   const snapshot = visibleSnapshot(input);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'credit-governance';
   addTableSheet(workbook, snapshot);
   addNotesSheet(workbook, snapshot);
