@@ -17,7 +17,8 @@
  * latency (`bench/exits.ts`), measured right after it; `--retriage [--listings N]` measures
  * only the re-triage of N listings after a rule-table change (`bench/retriage.ts`), as the full run does
  * after the import; `--evaluation` only the monthly evaluation with 1 000 and 100 000 listed subjects
- * (`bench/evaluation.ts`), as the full run does last.
+ * (`bench/evaluation.ts`), as the full run does near the end; `--bundles` only the size and module-load
+ * time of each Lambda bundle (`bench/bundles.ts`), as the full run does last.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import { bundleBenchChild } from './bundle.ts';
+import { measureBundles } from './bundles.ts';
 import { measureChecks } from './checks.ts';
 import { runChild, startChild } from './child.ts';
 import { runConflicts } from './conflicts.ts';
@@ -75,6 +77,7 @@ function readOptions() {
       exits: { type: 'boolean', default: false },
       retriage: { type: 'boolean', default: false },
       evaluation: { type: 'boolean', default: false },
+      bundles: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
     },
   });
@@ -93,6 +96,7 @@ function readOptions() {
     exits: values.exits,
     retriage: values.retriage,
     evaluation: values.evaluation,
+    bundles: values.bundles,
     listings: positiveInteger('--listings', values.listings),
   };
 }
@@ -255,6 +259,10 @@ async function main(): Promise<void> {
     await runOnly('evaluation', () => measureEvaluation(progress));
     return;
   }
+  if (options.bundles) {
+    await runOnly('bundles', () => measureBundles(progress));
+    return;
+  }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
   const stop = async () => {
     if (!options.keep) await rm(dropRoot, { recursive: true, force: true });
@@ -282,6 +290,7 @@ async function main(): Promise<void> {
       ...(await measureExitFigures()),
       ...(await measureRetriageFigures(options)),
       ...(await measureEvaluation(progress)),
+      ...(await measureBundles(progress)),
     };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
