@@ -25,6 +25,7 @@ export class OrgCodeResolver {
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': GSI.byOrgCode.partitionKey },
         ExpressionAttributeValues: { ':pk': indexPartitions.subjectsOfOrgCode(orgCode) },
+        ProjectionExpression: 'uscc',
         Limit: 2,
       }),
     );

@@ -71,7 +71,7 @@ async function readSubjects(deps: StoreDeps, usccs: readonly string[]): Promise<
   return new Map(pages.flat().map((item) => [String(item.uscc), Number(item.activeListings ?? 0)]));
 }
 
-/** The subjects whose organisation code is `orgCode`, from GSI6 (which projects the whole subject). */
+/** The subjects whose organisation code is `orgCode`, from GSI6 (which projects uscc and activeListings). */
 async function subjectsOfOrgCode(deps: StoreDeps, orgCode: string): Promise<Item[]> {
   const result = await deps.client.send(
     new QueryCommand({

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { shanghaiMonth } from '#domain/model.ts';
 import type { TrailEntry } from '#domain/trail.ts';
-import { batchPutAll, prefixQuery } from './batch.ts';
+import { BATCH_GET_LIMIT, batchGetAll, batchPutAll, prefixQuery } from './batch.ts';
 import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
-import { GSI } from './table-definition.ts';
+import { GSI, TABLE_PARTITION_KEY, TABLE_SORT_KEY } from './table-definition.ts';
 
 /**
  * Partitions of a month's trail. A province's busiest hour (a full push) writes a few thousand
@@ -131,9 +131,37 @@ export async function monthTrail(
   const more = merged.length > page.limit || perShard.some((shard) => shard.more);
   const last = items.at(-1);
   return {
-    entries: items.map(entryOf),
+    entries: (await wholeEntries(deps, items)).map(entryOf),
     ...(more && last !== undefined ? { next: String(last[sortKey]) } : {}),
   };
+}
+
+/** Key of an item in a map: its table key. */
+const tableKeyOf = (item: Record<string, unknown>) =>
+  `${String(item[TABLE_PARTITION_KEY])}\u0000${String(item[TABLE_SORT_KEY])}`;
+
+/**
+ * The entries whole, in the order of the index items given: the month index holds keys only (its
+ * queries read a page of every shard and keep one page of the merge), so only the kept are read whole.
+ */
+async function wholeEntries(
+  deps: Deps,
+  indexItems: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const keysOf = indexItems.map((item) => ({
+    [TABLE_PARTITION_KEY]: String(item[TABLE_PARTITION_KEY]),
+    [TABLE_SORT_KEY]: String(item[TABLE_SORT_KEY]),
+  }));
+  const chunks: (typeof keysOf)[] = [];
+  for (let start = 0; start < keysOf.length; start += BATCH_GET_LIMIT)
+    chunks.push(keysOf.slice(start, start + BATCH_GET_LIMIT));
+  const found = await Promise.all(chunks.map((chunk) => batchGetAll(deps.client, deps.tableName, chunk)));
+  const byKey = new Map(found.flat().map((item) => [tableKeyOf(item), item]));
+  // an entry is never deleted, so each index item finds its entry
+  return indexItems.flatMap((item) => {
+    const entry = byKey.get(tableKeyOf(item));
+    return entry === undefined ? [] : [entry];
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import {
   GSI,
+  type IndexDefinition,
   STREAM_VIEW_TYPE,
   TABLE_PARTITION_KEY,
   TABLE_SORT_KEY,
@@ -15,6 +16,14 @@ import {
 } from '#storage/table-definition.ts';
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+/** The index's projection from the shared definition (its reason is written there). */
+function projectionOf(index: IndexDefinition) {
+  const { projection } = index;
+  return projection.type === 'INCLUDE'
+    ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.attributes] }
+    : { projectionType: dynamodb.ProjectionType[projection.type] };
+}
 
 /**
  * On-demand, point-in-time recovery, encrypted with the AWS-managed key, protected from deletion and kept
@@ -37,7 +46,7 @@ export function createCreditTable(scope: Construct, id: string): dynamodb.Table 
       indexName: index.indexName,
       partitionKey: stringKey(index.partitionKey),
       sortKey: stringKey(index.sortKey),
-      projectionType: dynamodb.ProjectionType.ALL,
+      ...projectionOf(index),
     });
   }
   return table;

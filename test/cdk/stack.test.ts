@@ -73,7 +73,7 @@ describe('CreditGovernanceStack', () => {
   });
 
   describe('table', () => {
-    it('has the keys and every GSI of the shared table definition, all projecting ALL', () => {
+    it('has the keys and every GSI of the shared table definition, each with its projection', () => {
       const expected = createTableInput('unused');
       const [, table] = only(template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
 
@@ -86,6 +86,26 @@ describe('CreditGovernanceStack', () => {
       expect(table.Properties.GlobalSecondaryIndexes).toEqual(
         expect.arrayContaining(expected.GlobalSecondaryIndexes),
       );
+    });
+
+    it('projects on each GSI only what its queries read (ALL where they read whole items)', () => {
+      const [, table] = only(template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>);
+      const projections = Object.fromEntries(
+        (table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map(
+          (index) => [index.IndexName, index.Projection],
+        ),
+      );
+
+      expect(projections).toEqual({
+        GSI1: { ProjectionType: 'ALL' },
+        GSI2: { ProjectionType: 'ALL' },
+        GSI3: { ProjectionType: 'ALL' },
+        GSI4: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['uscc', 'district', 'activeListings'] },
+        GSI5: { ProjectionType: 'KEYS_ONLY' },
+        GSI6: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['uscc', 'activeListings'] },
+        GSI7: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['uscc', 'listType', 'key'] },
+      });
+      for (const index of Object.values(GSI)) expect(index.projectionReason.length).toBeGreaterThan(40);
     });
 
     it('is on demand, with PITR, encryption at rest, deletion protection and kept on stack removal', () => {
