@@ -17,8 +17,10 @@
  * latency (`bench/exits.ts`), measured right after it; `--retriage [--listings N]` measures
  * only the re-triage of N listings after a rule-table change (`bench/retriage.ts`), as the full run does
  * after the import; `--evaluation` only the monthly evaluation with 1 000 and 100 000 listed subjects
- * (`bench/evaluation.ts`), as the full run does near the end; `--bundles` only the size and module-load
- * time of each Lambda bundle (`bench/bundles.ts`), as the full run does last.
+ * (`bench/evaluation.ts`), as the full run does near the end; `--province [--subjects N]` a province of
+ * 170 units and N listed subjects (default 200 000) beside one city, never in the full run
+ * (`bench/province.ts`); `--bundles` only the size and module-load time of each Lambda bundle
+ * (`bench/bundles.ts`), as the full run does last.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -37,6 +39,7 @@ import { runConflicts } from './conflicts.ts';
 import { measureEvaluation } from './evaluation.ts';
 import { measureExits } from './exits.ts';
 import type { ImportChildResult } from './import-child.ts';
+import { runProvince } from './province.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
 import { checkFigures, describeImport, figures, type Measured, round } from './report.ts';
 import { runRetriage } from './retriage.ts';
@@ -79,6 +82,8 @@ function readOptions() {
       evaluation: { type: 'boolean', default: false },
       bundles: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
+      province: { type: 'boolean', default: false },
+      subjects: { type: 'string', default: '200000' },
     },
   });
   // the conflicts mode runs the import twice, and needs fewer rows to show what it shows
@@ -98,6 +103,8 @@ function readOptions() {
     evaluation: values.evaluation,
     bundles: values.bundles,
     listings: positiveInteger('--listings', values.listings),
+    province: values.province,
+    subjects: positiveInteger('--subjects', values.subjects),
   };
 }
 
@@ -253,6 +260,10 @@ async function main(): Promise<void> {
   }
   if (options.retriage) {
     await runOnly('retriage', () => measureRetriageFigures(options));
+    return;
+  }
+  if (options.province) {
+    await runOnly('province', () => runProvince(options.subjects, progress));
     return;
   }
   if (options.evaluation) {
