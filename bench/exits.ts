@@ -16,6 +16,7 @@ import { planExitPending, planExitStep } from '#domain/exit-steps.ts';
 import { type ExitActor, type ExitSubmission, reviewExit } from '#domain/exits.ts';
 import { shanghaiDate } from '#domain/model.ts';
 import type { ChangedBy } from '#domain/trail.ts';
+import { mapLimited } from '#shared/map-limited.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
 import { advanceExit, openExit } from '#storage/exit-store.ts';
@@ -39,20 +40,6 @@ export interface ExitBenchFigures {
 
 const SEEDER: ChangedBy = { principal: 'bench', role: 'city', cause: { kind: 'system', id: 'bench' } };
 const SUBMITTER: ExitActor = { principal: 'bench-court', role: 'department', department: COURT, at: '' };
-
-/** Runs `work` over `items` with at most `limit` in flight; results in the order of `items`. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** One listed subject with its listing, submitted by its court and approved by its district office. */
 async function seedReviewedExit(store: StoreDeps, index: number, today: string): Promise<string> {

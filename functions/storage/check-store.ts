@@ -17,6 +17,7 @@ import {
   classifyCheckCode,
 } from '#domain/checks.ts';
 import type { ChangedBy } from '#domain/trail.ts';
+import { mapLimited } from '#shared/map-limited.ts';
 import { BATCH_GET_LIMIT, batchGetAll } from './batch.ts';
 import { encodeListingId, ITEM_TYPES, indexPartitions, keys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
@@ -38,20 +39,6 @@ export interface CheckRequest {
 }
 
 type Item = Record<string, unknown>;
-
-/** Runs `work` over `items` with at most `limit` in flight; results in the order of `items`. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** `activeListings` of each subject found, by USCC; BatchGetItem calls of 100 all in flight at once. */
 async function readSubjects(deps: StoreDeps, usccs: readonly string[]): Promise<Map<string, number>> {

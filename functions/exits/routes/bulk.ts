@@ -25,6 +25,7 @@ import {
 } from '#shared/errors.ts';
 import { defineRoute } from '#shared/http/route.ts';
 import { createLogger } from '#shared/logger.ts';
+import { mapLimited } from '#shared/map-limited.ts';
 import { directExitListingIds } from '#storage/direct-exit-query.ts';
 import { openExit } from '#storage/exit-store.ts';
 import { getListing, getSubject } from '#storage/subject-store.ts';
@@ -205,20 +206,6 @@ function failureOf(listingId: string, caught: unknown): BulkResult {
     return { listingId, status: error.status, code: error.code, detail: error.message };
   log.error('bulk exit submission failed', { listingId, error: String(caught) });
   return { listingId, status: 500, code: 'internal-error', detail: '服务器内部错误，请对该条稍后重试' };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in the order of `items`. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** The listings asked for, or the department's on the direct-exit track; more than the cap is a 400. */
