@@ -21,12 +21,10 @@ import type { ExitSubmission } from '#domain/exits.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { batchWriteAll, prefixQuery, queryAll, transactWrite } from './batch.ts';
 import { isConditionFailed, isTransactionRace } from './errors.ts';
+import { releaseLease, takeLease } from './exit-report-lease.ts';
 import { ITEM_TYPES, indexPartitions, keys, withoutKeys } from './keys.ts';
 import type { StoreDeps } from './subject-store.ts';
 import { GSI } from './table-definition.ts';
-
-/** Longer than any invocation of the exits function, so that an expired lease's build is over. */
-export const EXIT_REPORT_LEASE_MS = 5 * 60_000;
 
 /** Marks in flight at once. */
 const MARK_CONCURRENCY = 16;
@@ -44,50 +42,6 @@ export class EmptyExitReportError extends Error {
   constructor() {
     super('no confirmed exit waits for a batch');
     this.name = 'EmptyExitReportError';
-  }
-}
-
-/** Takes the lease; the number the batch will have, or undefined while another build holds it. */
-async function takeLease(deps: StoreDeps, owner: string, now: Date): Promise<number | undefined> {
-  try {
-    const result = await deps.client.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: keys.exitReportSequence(),
-        UpdateExpression: 'SET #type = :type, #lease = :owner, #until = :until',
-        ConditionExpression: 'attribute_not_exists(#until) OR #until < :now',
-        ExpressionAttributeNames: { '#type': 'type', '#lease': 'lease', '#until': 'leaseUntil' },
-        ExpressionAttributeValues: {
-          ':type': ITEM_TYPES.exitReportSequence,
-          ':owner': owner,
-          ':until': new Date(now.getTime() + EXIT_REPORT_LEASE_MS).toISOString(),
-          ':now': now.toISOString(),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return Number(result.Attributes?.last ?? 0) + 1;
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
-}
-
-async function releaseLease(deps: StoreDeps, owner: string): Promise<void> {
-  try {
-    await deps.client.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: keys.exitReportSequence(),
-        UpdateExpression: 'REMOVE #lease, #until',
-        ConditionExpression: '#lease = :owner',
-        ExpressionAttributeNames: { '#lease': 'lease', '#until': 'leaseUntil' },
-        ExpressionAttributeValues: { ':owner': owner },
-      }),
-    );
-  } catch (error) {
-    // lost to an expiry: the build that took it over owns the number now
-    if (!isConditionFailed(error)) throw error;
   }
 }
 
