@@ -18,19 +18,14 @@
 
 import { UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import { DEFAULT_RULE_TABLE } from '#domain/rule-table.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { batchPutAll, batchWriteAll } from '#storage/batch.ts';
 import { runCheck } from '#storage/check-store.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { checkDrift, runEvaluation } from '#storage/evaluation-run.ts';
-import { ITEM_TYPES, keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { STREAM_VIEW_TYPE } from '#storage/table-definition.ts';
-import { readTriageJob } from '#storage/triage-job-store.ts';
-import { CURRENT_CAMPAIGN } from '#storage/triage-store.ts';
 import { createClassifyHandler } from '../functions/classify/create-handler.ts';
 import { TRIAGE_STREAM_TYPES } from '../functions/classify/stream-records.ts';
 import { ensureTable, localClient, startDynamoLocal } from '../local/dynamodb-local.ts';
@@ -47,6 +42,7 @@ import {
   SeedTotals,
   unitUscc,
 } from './province-data.ts';
+import { changeRuleTable, waitForRun } from './retriage.ts';
 
 const TABLE = 'bench-province';
 const WRITERS = 8;
@@ -229,18 +225,6 @@ async function measureCheck(scale: Scale): Promise<Figures> {
   return { check_1000_ms: Math.round(median(times)), ...perRun(readings, 'check_1000') };
 }
 
-async function waitForRun(store: StoreDeps, jobId: string, progress: Progress) {
-  let last = '';
-  for (;;) {
-    const job = await readTriageJob(store, jobId);
-    if (job?.status === 'succeeded') return job;
-    const line = job === undefined ? 'waiting for the run' : `${job.counts.listings} listings re-triaged`;
-    if (line !== last && (job === undefined || job.counts.listings % 5_000 < 500)) progress(`  ${line}`);
-    last = line;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-}
-
 /** A stream client that counts its GetRecords calls (the triage function's stream reads). */
 function countingStreams(endpoint: string, count: { getRecords: number }): DynamoDBStreamsClient {
   const streams = new DynamoDBStreamsClient({
@@ -282,20 +266,10 @@ async function measureRetriage(scale: Scale): Promise<Figures> {
   });
   consumer.start();
   meter.take();
-  const version = `bench-${Date.now()}`;
   const started = performance.now();
-  await store.client.send(
-    new PutCommand({
-      TableName: TABLE,
-      Item: {
-        ...keys.campaign(CURRENT_CAMPAIGN),
-        type: ITEM_TYPES.campaign,
-        ruleTable: { ...DEFAULT_RULE_TABLE, version },
-        changedBy: { ...SEEDER, cause: { kind: 'request', id: 'bench-rules' } },
-      },
-    }),
-  );
-  const job = await waitForRun(store, `rules-${version}`, progress);
+  const runId = await changeRuleTable(store, SEEDER);
+  // a province-sized run prints about every 5 000 listings
+  const job = await waitForRun(store, runId, progress, (listings) => listings % 5_000 < 500);
   const seconds = (performance.now() - started) / 1000;
   await consumer.stop();
   const reading = meter.take();

@@ -105,16 +105,45 @@ async function seed(deps: StoreDeps, listings: number): Promise<{ items: number;
   return { items, seconds: (performance.now() - started) / 1000 };
 }
 
-async function waitForRun(deps: StoreDeps, jobId: string, progress: (line: string) => void) {
+/**
+ * Waits for a re-triage run to succeed, printing how far it got when that changes and `report` wants
+ * it (a long run prints only now and then).
+ */
+export async function waitForRun(
+  deps: StoreDeps,
+  jobId: string,
+  progress: (line: string) => void,
+  report: (listings: number) => boolean = () => true,
+) {
   let last = '';
   for (;;) {
     const job = await readTriageJob(deps, jobId);
     if (job?.status === 'succeeded') return job;
     const line = job === undefined ? 'waiting for the run' : `${job.counts.listings} listings re-triaged`;
-    if (line !== last) progress(`  ${line}`);
+    if (line !== last && (job === undefined || report(job.counts.listings))) progress(`  ${line}`);
     last = line;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
+}
+
+/**
+ * Puts a new rule-table version in the campaign configuration, as the city would: the stream starts a
+ * run over every listing. Answers the run's id.
+ */
+export async function changeRuleTable(deps: StoreDeps, changedBy: ChangedBy): Promise<string> {
+  const version = `bench-${Date.now()}`;
+  await deps.client.send(
+    new PutCommand({
+      TableName: deps.tableName,
+      Item: {
+        ...keys.campaign(CURRENT_CAMPAIGN),
+        type: ITEM_TYPES.campaign,
+        ruleTable: { ...DEFAULT_RULE_TABLE, version },
+        changedBy: { ...changedBy, cause: { kind: 'request', id: 'bench-rules' } },
+      },
+    }),
+  );
+  return `rules-${version}`;
 }
 
 export async function runRetriage(
@@ -152,21 +181,10 @@ export async function runRetriage(
       log: (line) => progress(`  ${line}`),
     });
     consumer.start();
-    const version = `bench-${Date.now()}`;
-    progress(`retriage: rule table version ${version} put in the campaign; the run starts from the stream`);
+    progress('retriage: a new rule table version put in the campaign; the run starts from the stream');
     const started = performance.now();
-    await deps.client.send(
-      new PutCommand({
-        TableName: TABLE,
-        Item: {
-          ...keys.campaign(CURRENT_CAMPAIGN),
-          type: ITEM_TYPES.campaign,
-          ruleTable: { ...DEFAULT_RULE_TABLE, version },
-          changedBy: { ...seeder, cause: { kind: 'request', id: 'bench-rules' } },
-        },
-      }),
-    );
-    const job = await waitForRun(deps, `rules-${version}`, progress);
+    const runId = await changeRuleTable(deps, seeder);
+    const job = await waitForRun(deps, runId, progress);
     const seconds = (performance.now() - started) / 1000;
     await consumer.stop();
     progress(`retriage: ${JSON.stringify(job.counts)} in ${seconds.toFixed(1)} s`);
