@@ -5,53 +5,29 @@
  * alarms (a message waiting on a dead-letter or failure queue) are made with their queues and are not
  * repeated here; the dashboard shows their state with the others.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { JobName } from '../credit-governance-stack.ts';
-import type { JobFunction } from './job-function.ts';
+import { addDashboard } from './operations-dashboard.ts';
+import {
+  FIVE_MINUTES,
+  jobEntries,
+  type OperationsProps,
+  STREAM_CONSUMERS,
+  sumOverOperations,
+} from './operations-metrics.ts';
 
-/** The jobs that read the table's stream: their iterator age is how far behind the table they are. */
-export const STREAM_CONSUMERS: readonly JobName[] = ['trail', 'classify'];
-
-/**
- * The DynamoDB operations the functions call (the SDK commands under `functions/`, and GetRecords of the
- * two stream consumers' pollers). An alarm's math expression may use at most 10 metrics.
- */
-export const TABLE_OPERATIONS = [
-  'GetItem',
-  'PutItem',
-  'UpdateItem',
-  'Query',
-  'Scan',
-  'BatchGetItem',
-  'BatchWriteItem',
-  'TransactWriteItems',
-  'ExecuteStatement',
-  'GetRecords',
-] as const;
+export { type OperationsProps, STREAM_CONSUMERS, TABLE_OPERATIONS } from './operations-metrics.ts';
 
 /** The share of the import worker's timeout at which a run is too close to being cut off. */
 export const IMPORT_DURATION_SHARE = 0.8;
 
-export interface OperationsProps {
-  /** Every function of the stack, by job. */
-  readonly functions: Readonly<Record<JobName, JobFunction>>;
-  readonly api: apigwv2.IHttpApi;
-  readonly table: dynamodb.ITable;
-  /** The queues whose depth the dashboard shows, by label. */
-  readonly queues: Readonly<Record<string, sqs.IQueue>>;
-  /** Where every alarm goes. */
-  readonly alarmTopic: sns.ITopic;
-}
-
-const FIVE_MINUTES = Duration.minutes(5);
 const GTE = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
 
 /** The alarms and the dashboard. Call it last in the stack, so the dashboard finds every alarm. */
@@ -72,27 +48,7 @@ export class Operations extends Construct {
     this.tableAlarms(props.table);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${Stack.of(this).stackName}-operations`,
-      defaultInterval: Duration.hours(6),
-    });
-    // one call per row of the dashboard (24 columns wide)
-    for (const row of [
-      functionWidgets(props.functions),
-      streamWidgets(props.functions),
-      apiWidgets(props.api),
-      [queueWidget(props.queues), ...tableWidgets(props.table)],
-    ]) {
-      this.dashboard.addWidgets(...row);
-    }
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: alarmsIn(Stack.of(this)),
-        width: 24,
-        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
-      }),
-    );
+    this.dashboard = addDashboard(this, props);
   }
 
   private add(id: string, metric: cloudwatch.IMetric, options: AlarmOptions): void {
@@ -219,133 +175,10 @@ export function queuesIn(stack: Stack): Record<string, sqs.IQueue> {
   );
 }
 
-function alarmsIn(stack: Stack): cloudwatch.IAlarm[] {
-  return stack.node
-    .findAll()
-    .filter((construct): construct is cloudwatch.Alarm => construct instanceof cloudwatch.Alarm);
-}
-
 function pathInStack(stack: Stack, construct: IConstruct): string {
   return construct.node.path.slice(stack.node.path.length + 1);
 }
 
-/**
- * One operation-independent sum of a per-operation table metric. SUM over the array, not `a + b`: a
- * metric math sum with `+` is missing wherever one term is, and most operations report nothing at all.
- */
-function sumOverOperations(table: dynamodb.ITable, metricName: string): cloudwatch.MathExpression {
-  const usingMetrics = Object.fromEntries(
-    // ids unique across expressions, since one graph shows two of these sums
-    TABLE_OPERATIONS.map((operation) => [
-      `${metricName.toLowerCase()}_${operation.toLowerCase()}`,
-      table.metric(metricName, {
-        dimensionsMap: { TableName: table.tableName, Operation: operation },
-        period: FIVE_MINUTES,
-        statistic: 'Sum',
-      }),
-    ]),
-  );
-  return new cloudwatch.MathExpression({
-    expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
-    usingMetrics,
-    label: `${metricName} (all operations)`,
-    period: FIVE_MINUTES,
-  });
-}
-
-function jobEntries(functions: OperationsProps['functions']): [JobName, JobFunction][] {
-  return Object.entries(functions) as [JobName, JobFunction][];
-}
-
 function capitalized(job: string): string {
   return job.charAt(0).toUpperCase() + job.slice(1);
-}
-
-function perFunction(
-  functions: OperationsProps['functions'],
-  metric: (fn: lambda.IFunction) => cloudwatch.Metric,
-): cloudwatch.IMetric[] {
-  return jobEntries(functions).map(([job, { function: fn }]) => metric(fn).with({ label: job }));
-}
-
-function graph(title: string, left: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left, width, height: 6 });
-}
-
-function functionWidgets(functions: OperationsProps['functions']): cloudwatch.IWidget[] {
-  const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
-  return [
-    graph(
-      'Invocations',
-      perFunction(functions, (fn) => fn.metricInvocations(sum)),
-    ),
-    graph(
-      'Errors',
-      perFunction(functions, (fn) => fn.metricErrors(sum)),
-    ),
-    graph(
-      'Throttles',
-      perFunction(functions, (fn) => fn.metricThrottles(sum)),
-    ),
-  ];
-}
-
-function streamWidgets(functions: OperationsProps['functions']): cloudwatch.IWidget[] {
-  return [
-    graph(
-      'Duration p99 (ms)',
-      perFunction(functions, (fn) => fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })),
-      12,
-    ),
-    graph(
-      'Stream iterator age, max (ms)',
-      STREAM_CONSUMERS.map((job) =>
-        functions[job].function.metric('IteratorAge', {
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-          label: job,
-        }),
-      ),
-      12,
-    ),
-  ];
-}
-
-function apiWidgets(api: apigwv2.IHttpApi): cloudwatch.IWidget[] {
-  const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
-  return [
-    graph('API requests', [api.metricCount({ ...sum, label: 'requests' })]),
-    graph('API errors', [
-      api.metricServerError({ ...sum, label: '5xx' }),
-      api.metricClientError({ ...sum, label: '4xx' }),
-    ]),
-    graph('API latency (ms)', [
-      api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50', label: 'p50' }),
-      api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99', label: 'p99' }),
-      api.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: 'p99', label: 'integration p99' }),
-    ]),
-  ];
-}
-
-function queueWidget(queues: OperationsProps['queues']): cloudwatch.IWidget {
-  return graph(
-    'Queue depth (visible messages, max)',
-    Object.entries(queues).map(([label, queue]) =>
-      queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum', label }),
-    ),
-  );
-}
-
-function tableWidgets(table: dynamodb.ITable): cloudwatch.IWidget[] {
-  const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
-  return [
-    graph('Table consumed capacity (units / 5 min)', [
-      table.metricConsumedReadCapacityUnits({ ...sum, label: 'read' }),
-      table.metricConsumedWriteCapacityUnits({ ...sum, label: 'write' }),
-    ]),
-    graph('Table throttles and system errors', [
-      sumOverOperations(table, 'ThrottledRequests'),
-      sumOverOperations(table, 'SystemErrors'),
-    ]),
-  ];
 }
