@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Planner } from '#domain/changes.ts';
 import { ExitConflictError } from '#domain/exit-steps.ts';
 import type { ExitSubmission } from '#domain/exits.ts';
-import { type ListingRef, NegativeListingCountError } from '#domain/subject-writes.ts';
+import type { ListingRef } from '#domain/subject-writes.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { backoffMs } from './batch.ts';
 import { isTransactionRace } from './errors.ts';
@@ -113,15 +113,13 @@ export class ExitNotFoundError extends Error {
 const MAX_ATTEMPTS = 10;
 
 /**
- * A refusal that a fresh read may explain: the subject and the listing are read by two requests, and a
- * step committed between them leaves a listing that is no longer this submission's, or a count that
- * would go below zero. The next read sees the step, and `step.next` answers for the state it left.
+ * A refusal that a fresh read may explain: the exit and the listing are read by separate requests, and a
+ * step committed between them leaves a listing that is no longer this submission's. The next read sees
+ * the step, and `step.next` answers for the state it left. (A subject count torn the same way is read
+ * again inside `changeSubjectWith`.)
  */
 function isTornRead(error: unknown): boolean {
-  return (
-    (error instanceof ExitConflictError && error.code === 'exit-listing-mismatch') ||
-    error instanceof NegativeListingCountError
-  );
+  return error instanceof ExitConflictError && error.code === 'exit-listing-mismatch';
 }
 
 /**
