@@ -1,9 +1,3 @@
-/**
- * The exit workflow through the exits handler with real HTTP API v2 events on DynamoDB Local: the
- * department submits, the district office reviews, the city confirms; every refusal; rejection and
- * resubmission; racing confirmations; the counters against a recount, the monthly flows and the trail.
- */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '#domain/calendar-dates.ts';
 import { planRecordListing, type RecordOutcome } from '#domain/changes.ts';
@@ -22,6 +16,7 @@ import {
   TAX,
   TODAY,
 } from '../support/exits.ts';
+import { holdFirstSubjectRead } from '../support/held-read.ts';
 import { claims } from '../support/http-events.ts';
 import { type TrailReader, trailReader } from '../support/trail.ts';
 
@@ -432,23 +427,7 @@ describe('exactly once under concurrency', () => {
   it('answers 409 to a confirmation whose reads straddle the winning one (subject after it, listing before)', async () => {
     // Prepare: the loser's read of the subject waits until the winner has committed; its listing read does not
     const exitId = await reviewedExit('130109');
-    let release: () => void = () => undefined;
-    const winnerDone = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let held = false;
-    const client = new Proxy(deps.client, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: { input: { Key?: { SK?: string } } }) => {
-          if (!held && command instanceof GetCommand && command.input.Key?.SK === 'PROFILE') {
-            held = true;
-            await winnerDone;
-          }
-          return target.send(command as GetCommand);
-        };
-      },
-    });
+    const { client, release } = holdFirstSubjectRead(deps.client);
     const loser = exitsClient({ store: { ...deps, client } });
 
     // Act

@@ -1,8 +1,3 @@
-/**
- * A change whose two reads straddle another writer's transaction: the subject read after it, the
- * listing before. The count then does not fit the listing read; the change reads again rather than fail.
- */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { planExitListing, planRecordListing } from '#domain/changes.ts';
 import type { ChangedBy } from '#domain/trail.ts';
@@ -10,6 +5,7 @@ import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { makeUscc } from '../support/files.ts';
+import { holdFirstSubjectRead } from '../support/held-read.ts';
 
 const actor: ChangedBy = { principal: 'test', role: 'city', cause: { kind: 'system', id: 'torn-read' } };
 
@@ -36,23 +32,7 @@ describe('a change whose reads straddle another writer', () => {
       ),
     );
     // the loser's first read of the subject waits until the winner has committed; its listing read does not
-    let release: () => void = () => undefined;
-    const winnerDone = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let held = false;
-    const client = new Proxy(deps.client, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: { input: { Key?: { SK?: string } } }) => {
-          if (!held && command instanceof GetCommand && command.input.Key?.SK === 'PROFILE') {
-            held = true;
-            await winnerDone;
-          }
-          return target.send(command as GetCommand);
-        };
-      },
-    });
+    const { client, release } = holdFirstSubjectRead(deps.client);
 
     // Act
     const lost = changeSubject(
