@@ -5,17 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '#domain/calendar-dates.ts';
-import { planExitListing, planRecordListing, planRegistryUpdate } from '#domain/changes.ts';
-import { type ListType, shanghaiDate } from '#domain/model.ts';
+import { planExitListing, planRegistryUpdate } from '#domain/changes.ts';
 import { DEFAULT_RULE_TABLE } from '#domain/rule-table.ts';
 import type { ListingRef } from '#domain/subject-writes.ts';
-import { orgCodeCheckChar, uscc18CheckChar } from '#domain/uscc.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { encodeListingId } from '#storage/keys.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { retriageListing, triageActor } from '#storage/triage-store.ts';
 import { createApiHandler } from '../../functions/api/create-handler.ts';
 import { createTestTable } from '../support/dynamo.ts';
+import { COURT, SEEDER, seedListing, TAX, TODAY, usccOf } from '../support/exits.ts';
 import { claims, httpEvent, testContext } from '../support/http-events.ts';
 import { type TrailReader, trailReader } from '../support/trail.ts';
 
@@ -31,60 +30,9 @@ let handler: (event: unknown, context: unknown) => Promise<Result>;
 let deps: StoreDeps;
 let trail: TrailReader;
 
-const COURT = '长安区人民法院';
-const TAX = '国家税务总局石家庄市长安区税务局';
-const TODAY = shanghaiDate(new Date());
-const SEEDER = { principal: 'seed', role: 'city', cause: { kind: 'system', id: 'seed' } } as const;
-
-/** A valid enterprise USCC (both checks pass) for each number. */
-function usccOf(index: number): string {
-  const body = String(index).padStart(8, '0');
-  const first17 = `91130102${body}${orgCodeCheckChar(body)}`;
-  return first17 + uscc18CheckChar(first17);
-}
-
-interface Seeded {
-  readonly uscc: string;
-  readonly ref: ListingRef;
-  readonly listingId: string;
-}
-
 /** A listed, active and reachable subject (rule A1 once triaged) with one listing. */
-async function seed(
-  index: number,
-  options: { district?: string; listType?: ListType; department?: string; listedAt?: string } = {},
-): Promise<Seeded> {
-  const uscc = usccOf(index);
-  const listType = options.listType ?? 'court-debtor';
-  const ref = { uscc, listType, key: `(2026)冀0102执${index}号` };
-  const district = options.district ?? '130102';
-  await changeSubject(
-    deps,
-    uscc,
-    ref,
-    SEEDER,
-    planRecordListing(
-      { uscc, name: `石家庄某某${index}有限公司`, district, districtSource: 'column' },
-      {
-        listType,
-        key: ref.key,
-        department: options.department ?? COURT,
-        listedAt: options.listedAt ?? addDays(TODAY, -100),
-        reason: '违反财产报告制度',
-        performance: 'none',
-        source: 'test',
-      },
-      () => {},
-    ),
-  );
-  await changeSubject(
-    deps,
-    uscc,
-    undefined,
-    SEEDER,
-    planRegistryUpdate({ registrationStatus: 'active', flags: {} }, () => {}),
-  );
-  return { uscc, ref, listingId: encodeListingId(uscc, listType, ref.key) };
+function seed(index: number, options: Omit<Parameters<typeof seedListing>[2], 'registrationStatus'> = {}) {
+  return seedListing(deps, index, { ...options, registrationStatus: 'active' });
 }
 
 function retriage(ref: ListingRef) {

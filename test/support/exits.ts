@@ -4,7 +4,7 @@
  */
 import { addDays } from '#domain/calendar-dates.ts';
 import { planRecordListing, planRegistryUpdate } from '#domain/changes.ts';
-import { type ListType, shanghaiDate } from '#domain/model.ts';
+import { type ListType, type RegistrationStatus, shanghaiDate } from '#domain/model.ts';
 import type { ListingRef } from '#domain/subject-writes.ts';
 import type { ChangedBy } from '#domain/trail.ts';
 import { orgCodeCheckChar, uscc18CheckChar } from '#domain/uscc.ts';
@@ -16,7 +16,7 @@ import { httpEvent, testContext } from './http-events.ts';
 export const COURT = '长安区人民法院';
 export const TAX = '国家税务总局石家庄市长安区税务局';
 export const TODAY = shanghaiDate(new Date());
-const SEEDER: ChangedBy = { principal: 'seed', role: 'city', cause: { kind: 'system', id: 'seed' } };
+export const SEEDER: ChangedBy = { principal: 'seed', role: 'city', cause: { kind: 'system', id: 'seed' } };
 
 /** A valid enterprise USCC (both checks pass) for each number. */
 export function usccOf(index: number): string {
@@ -35,7 +35,14 @@ export interface SeededListing {
 export async function seedListing(
   deps: StoreDeps,
   index: number,
-  options: { district?: string; listType?: ListType; department?: string; listedAt?: string } = {},
+  options: {
+    district?: string;
+    listType?: ListType;
+    department?: string;
+    listedAt?: string;
+    /** @default 'deregistered' (rule E1: a direct exit) */
+    registrationStatus?: RegistrationStatus;
+  } = {},
 ): Promise<SeededListing> {
   const uscc = usccOf(index);
   const listType = options.listType ?? 'court-debtor';
@@ -69,7 +76,10 @@ export async function seedListing(
     uscc,
     undefined,
     SEEDER,
-    planRegistryUpdate({ registrationStatus: 'deregistered', flags: {} }, () => {}),
+    planRegistryUpdate(
+      { registrationStatus: options.registrationStatus ?? 'deregistered', flags: {} },
+      () => {},
+    ),
   );
   return { uscc, ref, listingId: encodeListingId(uscc, listType, ref.key) };
 }
