@@ -5,6 +5,7 @@ import {
   type ScheduledEvaluation,
   scheduledEvaluation,
   scheduledTimeOfRun,
+  startDailyScheduler,
   startMonthlyScheduler,
 } from '../../local/scheduler.ts';
 
@@ -63,6 +64,27 @@ describe('monthly schedule', () => {
     expect(events).toEqual([golden]);
     expect(lines.some((line) => line.includes('failed: DynamoDB Local is down'))).toBe(true);
     expect(scheduler.nextRun()?.toISOString()).toBe('2026-12-31T18:00:00.000Z');
+    scheduler.stop();
+  });
+
+  it('starts the daily re-triage at 01:00 in Shanghai with the scheduled time, and carries on after a failing run', async () => {
+    // Prepare
+    vi.useFakeTimers({ now: new Date('2026-11-30T16:59:58Z') });
+    const events: ScheduledEvaluation[] = [];
+    const lines: string[] = [];
+    const scheduler = startDailyScheduler({
+      triage: async (event) => {
+        events.push(event);
+        throw new Error('DynamoDB Local is down');
+      },
+      log: (line) => lines.push(line),
+    });
+    // Act
+    await vi.advanceTimersByTimeAsync(5_000);
+    // Assess
+    expect(events).toEqual([{ source: 'schedule', scheduledTime: '2026-11-30T17:00:00Z' }]);
+    expect(lines.some((line) => line.includes('daily re-triage') && line.includes('failed'))).toBe(true);
+    expect(scheduler.nextRun()?.toISOString()).toBe('2026-12-01T17:00:00.000Z');
     scheduler.stop();
   });
 });
