@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { type ApiFunction, matchRoute, ROUTES, type RouteDefinition, routeKey } from '#shared/routes.ts';
 import { bearerToken, InvalidTokenError, verifyToken } from './auth.ts';
+import { consoleAnswer, isConsolePath } from './console-site.ts';
 import { DROP_UPLOAD_PREFIX, receiveDropUpload } from './drop-upload.ts';
 import type { TokenVerifier } from './external-issuer.ts';
 import { apiGatewayPath, type HttpApiEvent, httpApiEvent, newRequestId } from './http-event.ts';
@@ -44,6 +45,8 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number;
   readonly maxUploadBytes?: number;
   readonly log?: (line: string) => void;
+  /** The console's built files (console/dist by default). */
+  readonly consoleDir?: string;
 }
 
 export interface LocalHttpServer {
@@ -90,6 +93,14 @@ async function respond(
   const { method, rawPath, rawQueryString } = requestTarget(request);
   if (rawPath.startsWith(DROP_UPLOAD_PREFIX))
     return respondToUpload(request, method, rawPath, rawQueryString, options);
+  if (isConsolePath(method, rawPath)) {
+    return consoleAnswer(request, method, rawPath, {
+      listenHost: options.host ?? '127.0.0.1',
+      // with an external issuer the API takes only its tokens: the local sign-in would be useless
+      ...(options.verifyToken === undefined ? { jwtSecret: options.jwtSecret } : {}),
+      ...(options.consoleDir === undefined ? {} : { distDir: options.consoleDir }),
+    });
+  }
 
   const path = apiGatewayPath(rawPath);
   if (path === undefined) return drained(request, malformedPathAnswer());
