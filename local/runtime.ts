@@ -42,6 +42,8 @@ export interface RuntimeOptions {
    * with the reason.
    */
   readonly onFatal: (error: Error) => void;
+  /** The console's built files, when not console/dist (tests serve a copy a rebuild cannot pull away). */
+  readonly consoleDir?: string;
 }
 
 export interface RunningRuntime extends LocalRuntime {
@@ -188,6 +190,7 @@ class RuntimeAssembly {
       dropDir: this.options.paths.dropbox,
       uploadKey,
       log: this.options.log,
+      ...(this.options.consoleDir === undefined ? {} : { consoleDir: this.options.consoleDir }),
     });
     this.stops.push(() => http.close());
     return http;
