@@ -19,16 +19,20 @@ export function useCursorPages<T>(path: string) {
   const earlier: (string | undefined)[] = [];
   const cursor = computed(() => (typeof route.query.cursor === 'string' ? route.query.cursor : undefined));
 
+  /** Reads the page in the address; an answer for a page left meanwhile is dropped. */
   async function load(): Promise<void> {
+    const asked = cursor.value;
     loading.value = true;
     failure.value = '';
     try {
       const page = await api<{ items: T[]; cursor?: string }>(path, {
-        query: { limit: PAGE_SIZE, cursor: cursor.value },
+        query: { limit: PAGE_SIZE, cursor: asked },
       });
+      if (asked !== cursor.value) return;
       items.value = page.items;
       next.value = page.cursor;
     } catch (error) {
+      if (asked !== cursor.value) return;
       items.value = [];
       next.value = undefined;
       failure.value = errorText(error);
