@@ -4,6 +4,7 @@
  */
 import { formatDateTime } from '../../format.ts';
 import { districtName } from '../../units.ts';
+import { actionText } from './action-text.ts';
 import {
   actionKindLabel,
   exitStatusLabel,
@@ -73,8 +74,17 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   importId: '导入批次',
 };
 
-/** Bookkeeping a clerk need not read in the history. */
-const HIDDEN_FIELDS = new Set(['createdAt', 'key', 'uscc', 'listingKey', 'listingId', 'actionId', 'at']);
+/** Bookkeeping a clerk need not read in the history (the tally is where the counts count a listing). */
+const HIDDEN_FIELDS = new Set([
+  'createdAt',
+  'key',
+  'uscc',
+  'listingKey',
+  'listingId',
+  'actionId',
+  'at',
+  'tally',
+]);
 
 export function itemLabel(entry: TrailEntry): string {
   return ITEM_LABELS[entry.itemType] ?? entry.itemType;
@@ -115,7 +125,14 @@ function planText(value: Record<string, unknown>): string {
   return `${String(value.unit ?? '')}（${String(value.person ?? '')}）${measures.join('、')}，时限 ${String(value.deadline ?? '')}`;
 }
 
+const PERFORMANCE_LABELS: Readonly<Record<string, string>> = {
+  none: '未履行',
+  partial: '部分履行',
+  full: '全部履行',
+};
+
 const CODED: Readonly<Record<string, (code: string) => string>> = {
+  performance: (code) => PERFORMANCE_LABELS[code] ?? code,
   list: listPlaceLabel,
   track: trackLabel,
   listType: listTypeLabel,
@@ -152,8 +169,17 @@ export function changeLines(entry: TrailEntry): ChangeLine[] {
     .map(([field, change]) => ({
       field: FIELD_LABELS[field] ?? field,
       before: entry.event === 'created' ? '' : valueText(field, change.before),
-      after: valueText(field, change.after),
+      after: actionFieldsText(entry, field, change.after) ?? valueText(field, change.after),
     }));
+}
+
+/** An action's fields read as the listing panel reads them, where the entry names the action's kind. */
+function actionFieldsText(entry: TrailEntry, field: string, value: unknown): string | undefined {
+  const kind = entry.changes.kind?.after;
+  const fields = record(value);
+  if (entry.itemType !== 'action' || field !== 'fields' || typeof kind !== 'string' || fields === undefined)
+    return undefined;
+  return actionText({ actionId: '', kind, fields, at: entry.at });
 }
 
 export function entryTime(entry: TrailEntry): string {
