@@ -22,13 +22,13 @@ export function decodeCodesFile(bytes: Uint8Array): string {
 }
 
 /**
- * The codes of a text, in order, each once: one or more per line, between commas, tabs, semicolons or
+ * The codes of a text, in order, each once: one or more per line, between commas, 顿号, tabs, semicolons or
  * spaces, quotes and a BOM stripped. Cells with Chinese in them (a header such as 统一社会信用代码, a
  * company name beside the code) are no codes and are left out.
  */
 export function parseCodes(text: string): string[] {
   const seen = new Set<string>();
-  for (const cell of text.replace(/^\uFEFF/, '').split(/[\r\n,，;；\t ]+/)) {
+  for (const cell of text.replace(/^\uFEFF/, '').split(/[\r\n,，;；、\t \u3000]+/)) {
     const code = cell.trim().replace(/^["'“”]+|["'“”]+$/g, '');
     if (code === '' || /[\u3400-\u9fff]/.test(code)) continue;
     seen.add(code);
@@ -56,7 +56,7 @@ const HEADER = [
 
 export function resultLabel(answer: CheckAnswer): string {
   if (answer.error !== undefined) return '无法核查';
-  return answer.listed ? '在列（联合惩戒对象）' : '未列入';
+  return answer.listed ? '在列' : '未列入';
 }
 
 function answerCells(answer: CheckAnswer): string[] {
@@ -80,16 +80,4 @@ function answerCells(answer: CheckAnswer): string[] {
 export function checksCsv(answers: readonly CheckAnswer[]): string {
   const lines = [HEADER, ...answers.map(answerCells)].map((cells) => cells.map(cell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-/** Saves text as a file the browser downloads. */
-export function saveText(text: string, name: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
