@@ -71,7 +71,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-interface Scale {
+export interface Scale {
   readonly units: readonly string[];
   readonly subjects: number;
   readonly store: StoreDeps;
@@ -81,7 +81,7 @@ interface Scale {
 }
 
 /** Subjects and listings by BatchWrite, then the counters, flows and enterprise counts they imply. */
-async function seed(scale: Scale): Promise<{ figures: Figures; totals: SeedTotals }> {
+export async function seedScale(scale: Scale): Promise<{ figures: Figures; totals: SeedTotals }> {
   const { store, subjects, units } = scale;
   const now = store.clock.now();
   const months = listedMonths(now);
@@ -197,8 +197,7 @@ async function measureEvaluation(scale: Scale, totals: SeedTotals): Promise<Figu
 }
 
 /** One 1 000-code batch: 300 listed codes spread over every unit, 700 valid codes never listed. */
-async function measureCheck(scale: Scale): Promise<Figures> {
-  const { store, meter, subjects, units } = scale;
+export function checkCodes(units: readonly string[], subjects: number): string[] {
   const listed = Array.from({ length: CHECK_LISTED }, (_, k) => {
     const index = Math.floor((k * subjects) / CHECK_LISTED);
     return unitUscc(units[index % units.length] as string, index + 1);
@@ -206,7 +205,12 @@ async function measureCheck(scale: Scale): Promise<Figures> {
   const unknown = Array.from({ length: CHECK_CODES - CHECK_LISTED }, (_, k) =>
     unitUscc(units[k % units.length] as string, 90_000_000 + k),
   );
-  const codes = [...listed, ...unknown];
+  return [...listed, ...unknown];
+}
+
+async function measureCheck(scale: Scale): Promise<Figures> {
+  const { store, meter, subjects, units } = scale;
+  const codes = checkCodes(units, subjects);
   const actor = { principal: 'bench', role: 'consumer', cause: { kind: 'request' as const, id: 'bench' } };
   const check = (id: string) => runCheck(store, { checkId: id, codes, actor, channel: 'api' });
   const warm = await check('bench-warm-up');
@@ -301,7 +305,7 @@ async function runScale(units: readonly string[], subjects: number, progress: Pr
     const store: StoreDeps = { client, tableName: TABLE, clock: { now: () => new Date() } };
     const scale: Scale = { units, subjects, store, meter, endpoint: dynamo.endpoint, progress };
     progress(`seeding ${subjects} listed subjects over ${units.length} units, ${WRITERS} BatchWrite writers`);
-    const seeded = await seed(scale);
+    const seeded = await seedScale(scale);
     return {
       ...seeded.figures,
       ...(await measureEvaluation(scale, seeded.totals)),

@@ -38,6 +38,7 @@ import { runChild, startChild } from './child.ts';
 import { runConflicts } from './conflicts.ts';
 import { measureEvaluation } from './evaluation.ts';
 import { measureExits } from './exits.ts';
+import { DEFAULT_MEMORY_SUBJECTS, measureFunctionMemory } from './function-memory.ts';
 import type { ImportChildResult } from './import-child.ts';
 import { runProvince } from './province.ts';
 import { DISTRICT_ORDERS, writePushFile } from './push-file.ts';
@@ -81,6 +82,7 @@ function readOptions() {
       retriage: { type: 'boolean', default: false },
       evaluation: { type: 'boolean', default: false },
       bundles: { type: 'boolean', default: false },
+      memory: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
       province: { type: 'boolean', default: false },
       subjects: { type: 'string', default: '200000' },
@@ -102,6 +104,7 @@ function readOptions() {
     retriage: values.retriage,
     evaluation: values.evaluation,
     bundles: values.bundles,
+    memory: values.memory,
     listings: positiveInteger('--listings', values.listings),
     province: values.province,
     subjects: positiveInteger('--subjects', values.subjects),
@@ -274,6 +277,12 @@ async function main(): Promise<void> {
     await runOnly('bundles', () => measureBundles(progress));
     return;
   }
+  if (options.memory) {
+    await runOnly('memory', () =>
+      measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress, { cpuProf: options.cpuProf }),
+    );
+    return;
+  }
   const dropRoot = await mkdtemp(join(tmpdir(), 'bench-drop-'));
   const stop = async () => {
     if (!options.keep) await rm(dropRoot, { recursive: true, force: true });
@@ -302,6 +311,7 @@ async function main(): Promise<void> {
       ...(await measureRetriageFigures(options)),
       ...(await measureEvaluation(progress)),
       ...(await measureBundles(progress)),
+      ...(await measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress)),
     };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
