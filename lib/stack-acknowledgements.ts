@@ -96,3 +96,67 @@ export function acknowledgeStackFindings(
     },
   ]);
 }
+
+/** The singleton function of CDK's BucketDeployment, shared by the console's two deployments. */
+const BUCKET_DEPLOYMENT_HANDLER = 'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
+
+/** The findings of the console's site (`constructs/console-site.ts`), present only where it is deployed. */
+export function acknowledgeConsoleFindings(
+  stack: Stack,
+  site: { readonly bucket: s3.IBucket; readonly customCertificate: boolean },
+): void {
+  const bucketArn = `<${stack.getLogicalId(site.bucket.node.defaultChild as CfnElement)}.Arn>`;
+  const deployment = `${BUCKET_DEPLOYMENT_HANDLER}/ServiceRole/DefaultPolicy/Resource`;
+  const deploymentWildcard = (finding: string) => ({
+    path: deployment,
+    id: `AwsSolutions-IAM5[${finding}]`,
+    reason:
+      "CDK's BucketDeployment copies the console's build from the CDK asset bucket into the console bucket and invalidates the distribution: it grants itself read on the asset objects, write and delete on the console bucket's objects (file names are the build's) and CloudFront invalidations (which take no resource); it runs only during deployments.",
+  });
+  acknowledgeByPath(stack, [
+    ...(site.customCertificate
+      ? []
+      : [
+          {
+            path: 'Console/Distribution/Resource',
+            id: 'AwsSolutions-CFR4',
+            reason:
+              "Without a domain of the city's own the console is served on *.cloudfront.net with CloudFront's default certificate, whose minimum protocol CloudFront fixes at TLSv1; give the stack a console domain and certificate (console.domain) and the distribution requires TLSv1.2_2021.",
+          },
+        ]),
+    {
+      path: 'Console/Distribution/Resource',
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'The console is static files that hold no data; every call for data goes to the API, which checks a token from the user pool. Offices and their staff sign in from wherever they work, so no country is shut out at the edge.',
+    },
+    {
+      path: 'Console/Distribution/Resource',
+      id: 'AwsSolutions-CFR2',
+      reason:
+        "The distribution serves only the console's static files (GET and HEAD); the data is behind the API's JWT authorizer and stage throttling. A WAF web ACL for CloudFront lives in us-east-1, outside this stack; attach one there if the city's security office requires it.",
+    },
+    {
+      path: `${BUCKET_DEPLOYMENT_HANDLER}/ServiceRole/Resource`,
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's own deploy-time function that copies the console's build into its bucket; the managed policy only lets it write its own logs, and it runs only during deployments.",
+    },
+    {
+      path: BUCKET_DEPLOYMENT_HANDLER,
+      id: 'AwsSolutions-L1',
+      reason:
+        "CDK's BucketDeployment picks its handler's Python runtime (it bundles the AWS CLI layer for it); it moves forward with aws-cdk-lib, and the function runs only during deployments.",
+    },
+    deploymentWildcard('Action::s3:GetBucket*'),
+    deploymentWildcard('Action::s3:GetObject*'),
+    deploymentWildcard('Action::s3:List*'),
+    deploymentWildcard('Action::s3:Abort*'),
+    deploymentWildcard('Action::s3:DeleteObject*'),
+    deploymentWildcard(
+      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+    ),
+    deploymentWildcard(`Resource::${bucketArn}/*`),
+    deploymentWildcard('Resource::*'),
+  ]);
+}
