@@ -13,10 +13,14 @@
  * - `tracing`: `true` for X-Ray on every function
  * - `corsAllowOrigins` (comma-separated): browser origins allowed to call the API (default none)
  * - `alarmEmail`: an address subscribed to the alarm topic
+ * - `consoleDomainName` and `consoleCertificateArn` (in us-east-1): the console on a domain of the
+ *   city's own with TLS 1.2 (default: the distribution's *.cloudfront.net address)
+ * - `consoleAssetPath`: the console's build (default `console/dist`, `npm run console:build`)
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ConsoleSiteSettings } from '../lib/constructs/console-site.ts';
 import { LOCAL_ONLY_SIGN_IN, type SignInSettings } from '../lib/constructs/user-directory.ts';
 import { CreditGovernanceStack } from '../lib/credit-governance-stack.ts';
 
@@ -65,6 +69,21 @@ function signIn(): SignInSettings | undefined {
   return { callbackUrls, logoutUrls: list('signInLogoutUrls') ?? [], ...prefix };
 }
 
+/** Where the console's build is and the domain it is served on, from context. */
+function consoleSettings(): ConsoleSiteSettings {
+  const domainName = text('consoleDomainName');
+  const certificateArn = text('consoleCertificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined))
+    throw new Error('context consoleDomainName and consoleCertificateArn go together');
+  const assetPath = text('consoleAssetPath');
+  return {
+    ...(assetPath === undefined ? {} : { assetPath }),
+    ...(domainName === undefined || certificateArn === undefined
+      ? {}
+      : { domain: { domainName, certificateArn } }),
+  };
+}
+
 new CreditGovernanceStack(app, text('stackName') ?? 'CreditGovernance', {
   description: 'credit-governance: lists, triage, exits and the monthly evaluation of the credit campaign',
   dropFileRetentionDays: positiveInteger('dropFileRetentionDays'),
@@ -75,6 +94,7 @@ new CreditGovernanceStack(app, text('stackName') ?? 'CreditGovernance', {
   tracing: text('tracing') === 'true',
   corsAllowOrigins: list('corsAllowOrigins'),
   alarmEmail: text('alarmEmail'),
+  console: consoleSettings(),
 });
 
 // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails `cdk synth`.

@@ -4,7 +4,7 @@
  * region or account: ARNs come from the resources or from `Aws.*`, so it deploys to the China regions too.
  */
 
-import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -19,10 +19,11 @@ import { ENV } from '#shared/env-names.ts';
 import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { DEFAULT_COUNTER_SHARDS } from '#storage/counter-store.ts';
 import { addChangeTrail } from './constructs/change-trail.ts';
+import { addConsoleSite, type ConsoleSiteSettings } from './constructs/console-site.ts';
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
-import { JobFunction } from './constructs/job-function.ts';
+import { JobFunction, PROJECT_ROOT } from './constructs/job-function.ts';
 import { addOperations, queuesIn } from './constructs/operations.ts';
 import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
 import { scheduleRole } from './constructs/schedule-role.ts';
@@ -86,10 +87,12 @@ export interface CreditGovernanceStackProps extends StackProps {
    */
   readonly apiThrottle?: ApiThrottle;
   /**
-   * Browser origins allowed to call the API.
-   * @default - CORS off
+   * Browser origins allowed to call the API, besides the console's.
+   * @default - only the console's origin; CORS off without a console
    */
   readonly corsAllowOrigins?: readonly string[];
+  /** The offices' console, deployed when the user pool has a hosted UI domain (console-site.ts). */
+  readonly console?: ConsoleSiteSettings;
   /**
    * An address subscribed to the alarm topic (it must confirm the subscription).
    * @default - no subscription; subscribe to the AlarmTopicArn output
@@ -247,6 +250,17 @@ export class CreditGovernanceStack extends Stack {
         : undefined;
     const jwtIssuer = props.jwtIssuer ?? users?.issuer ?? '';
     const jwtAudience = props.jwtAudience ?? (users ? [users.client.userPoolClientId] : []);
+    // The API needs the console's origin for CORS, so the console comes first and reads the API's URL lazily.
+    const consoleSite =
+      users &&
+      addConsoleSite(this, {
+        settings: props.console,
+        projectRoot: PROJECT_ROOT,
+        users,
+        apiUrl: Lazy.string({ produce: (): string => httpApi.url }),
+        dropFolder,
+        logRetention,
+      });
 
     const httpApi = new CreditApi(this, 'HttpApi', {
       handlers: { api: api.function, exits: exits.function },
@@ -254,7 +268,9 @@ export class CreditGovernanceStack extends Stack {
       jwtAudience,
       throttle: props.apiThrottle ?? { rateLimit: 100, burstLimit: 200 },
       logRetention,
-      corsAllowOrigins: props.corsAllowOrigins,
+      corsAllowOrigins: consoleSite
+        ? [consoleSite.origin, ...(props.corsAllowOrigins ?? [])]
+        : props.corsAllowOrigins,
     });
 
     const monthlyRole = scheduleRole(

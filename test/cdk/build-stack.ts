@@ -14,6 +14,7 @@ import {
 } from '../../lib/credit-governance-stack.ts';
 
 const STUB_ENTRY = 'test/cdk/fixtures/stub-handler.ts';
+export const CONSOLE_FIXTURE = 'test/cdk/fixtures/console-dist';
 
 /** The feature flags of cdk.json, so tests and `cdk synth` build the same template. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -50,6 +51,8 @@ export function buildStack(
 ): CreditGovernanceStack {
   return new CreditGovernanceStack(app, 'CreditGovernance', {
     signIn: TEST_SIGN_IN,
+    // a stand-in for console/dist, so the stack tests need no console build
+    console: { assetPath: CONSOLE_FIXTURE },
     ...props,
     entries: { ...entriesWithStubs(), ...props.entries },
   });

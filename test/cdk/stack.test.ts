@@ -494,7 +494,7 @@ describe('CreditGovernanceStack', () => {
       });
     });
 
-    it('logs access to a log group and throttles the stage; CORS is off', () => {
+    it("logs access to a log group and throttles the stage; CORS for the console's origin only", () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
@@ -504,7 +504,10 @@ describe('CreditGovernanceStack', () => {
         },
         DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
       });
-      template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+      // the one origin is the console's (console-site.test.ts)
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: { AllowOrigins: [Match.anyValue()] },
+      });
     });
   });
 
@@ -569,7 +572,8 @@ describe('CreditGovernanceStack', () => {
         template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>,
       );
 
-      expect(logGroups).toHaveLength(JOBS.length + 1);
+      // one per job, the API's access log and the console deployment's
+      expect(logGroups).toHaveLength(JOBS.length + 2);
       for (const logGroup of logGroups) {
         expect(logGroup.Properties.RetentionInDays).toBe(365);
         expect(logGroup.DeletionPolicy).toBe('Retain');

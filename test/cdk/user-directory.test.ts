@@ -57,8 +57,9 @@ describe('user directory', () => {
     const client = onlyResource(template, 'AWS::Cognito::UserPoolClient').Properties;
 
     // Assess
-    expect(client.CallbackURLs).toEqual(TEST_SIGN_IN.callbackUrls);
-    expect(client.LogoutURLs).toEqual(TEST_SIGN_IN.logoutUrls);
+    // and the console's own address after them (console-site.test.ts)
+    expect(client.CallbackURLs).toEqual([...TEST_SIGN_IN.callbackUrls, expect.anything()]);
+    expect(client.LogoutURLs).toEqual([...TEST_SIGN_IN.logoutUrls, expect.anything()]);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/example\.com|implicit/);
   });
 
@@ -195,17 +196,20 @@ describe('bin/app.ts', () => {
       signInCallbackUrls: 'https://credit.example.gov.cn/auth/callback, https://credit.example.gov.cn/cb2',
       signInLogoutUrls: 'https://credit.example.gov.cn/',
       signInDomainPrefix: 'sjz-credit',
+      consoleAssetPath: 'test/cdk/fixtures/console-dist',
     });
 
     expect(result.status, result.stderr).toBe(0);
     const resources = Object.values(result.template().Resources);
     const client = resources.find((resource) => resource.Type === 'AWS::Cognito::UserPoolClient');
     const domain = resources.find((resource) => resource.Type === 'AWS::Cognito::UserPoolDomain');
+    // and the console's own address after them (console-site.test.ts)
     expect(client?.Properties.CallbackURLs).toEqual([
       'https://credit.example.gov.cn/auth/callback',
       'https://credit.example.gov.cn/cb2',
+      expect.anything(),
     ]);
-    expect(client?.Properties.LogoutURLs).toEqual(['https://credit.example.gov.cn/']);
+    expect(client?.Properties.LogoutURLs).toEqual(['https://credit.example.gov.cn/', expect.anything()]);
     expect(domain?.Properties.Domain).toBe('sjz-credit');
   }, 120_000);
 
