@@ -109,8 +109,9 @@ export function contentSecurityPolicy(connectSources: readonly string[]): string
   return [
     "default-src 'self'",
     "script-src 'self'",
-    // Vue and Element Plus set style attributes at run time (positions of popovers, column widths).
-    "style-src 'self' 'unsafe-inline'",
+    // Vue, Element Plus and ECharts set styles through the CSSOM (element.style), which CSP allows; no
+    // page of the console showed a violation under this policy in Chromium (see docs/console.md).
+    "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src 'self' ${connectSources.join(' ')}`,

@@ -207,7 +207,8 @@ describe('ConsoleSite in the stack', () => {
     expect(csp).toContain("connect-src 'self' https://");
     expect(csp).toContain(`{"Ref":"${hostedUiId}"},".auth.`);
     expect(csp).toContain('https://*.execute-api.');
-    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*;/);
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\*;/);
     for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
       expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
     }
