@@ -20,7 +20,8 @@
  * (`bench/evaluation.ts`), as the full run does near the end; `--province [--subjects N]` a province of
  * 170 units and N listed subjects (default 200 000) beside one city, never in the full run
  * (`bench/province.ts`); `--bundles` only the size and module-load time of each Lambda bundle
- * (`bench/bundles.ts`), as the full run does last.
+ * (`bench/bundles.ts`), as the full run does last; `--console` the console's first-load size and the
+ * evaluation page's largest contentful paint (`bench/console.ts`), as the full run does.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -36,6 +37,7 @@ import { measureBundles } from './bundles.ts';
 import { measureChecks } from './checks.ts';
 import { runChild, startChild } from './child.ts';
 import { runConflicts } from './conflicts.ts';
+import { measureConsole } from './console.ts';
 import { measureEvaluation } from './evaluation.ts';
 import { measureExits } from './exits.ts';
 import { DEFAULT_MEMORY_SUBJECTS, measureFunctionMemory } from './function-memory.ts';
@@ -82,6 +84,7 @@ function readOptions() {
       retriage: { type: 'boolean', default: false },
       evaluation: { type: 'boolean', default: false },
       bundles: { type: 'boolean', default: false },
+      console: { type: 'boolean', default: false },
       memory: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
       province: { type: 'boolean', default: false },
@@ -104,6 +107,7 @@ function readOptions() {
     retriage: values.retriage,
     evaluation: values.evaluation,
     bundles: values.bundles,
+    console: values.console,
     memory: values.memory,
     listings: positiveInteger('--listings', values.listings),
     province: values.province,
@@ -277,6 +281,10 @@ async function main(): Promise<void> {
     await runOnly('bundles', () => measureBundles(progress));
     return;
   }
+  if (options.console) {
+    await runOnly('console', () => measureConsole(progress));
+    return;
+  }
   if (options.memory) {
     await runOnly('memory', () =>
       measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress, { cpuProf: options.cpuProf }),
@@ -311,6 +319,7 @@ async function main(): Promise<void> {
       ...(await measureRetriageFigures(options)),
       ...(await measureEvaluation(progress)),
       ...(await measureBundles(progress)),
+      ...(await measureConsole(progress)),
       ...(await measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress)),
     };
     const versionAtEnd = sourceVersion();
