@@ -29,6 +29,13 @@ import { GSI } from './table-definition.ts';
 /** Marks in flight at once. */
 const MARK_CONCURRENCY = 16;
 
+/**
+ * The most exits one batch takes: the oldest first, the rest wait for the next batch. One build marks
+ * each exit and writes its line within the exits function's 29 s; an unbounded batch (a city that has not
+ * reported for months: thousands of exits) would be cut off by the timeout and leave its lease to expire.
+ */
+export const MAX_EXITS_PER_REPORT = 500;
+
 /** Another batch is being built right now. */
 export class ExitReportBusyError extends Error {
   constructor() {
@@ -56,6 +63,20 @@ async function waitingExits(deps: StoreDeps, reportId: string): Promise<ExitSubm
     ExpressionAttributeValues: { ':pk': indexPartitions.exitsOfCity('confirmed'), ':report': reportId },
   });
   return items.map((item) => withoutKeys<ExitSubmission>(item));
+}
+
+/**
+ * The exits this batch takes: those a dead build of the same number already marked (they belong to this
+ * number), then the others in the batch's order, `max` in all.
+ */
+export function exitsForBatch(
+  waiting: readonly ExitSubmission[],
+  reportId: string,
+  max: number,
+): ExitSubmission[] {
+  const ours = waiting.filter((exit) => exit.reportId === reportId);
+  const others = waiting.filter((exit) => exit.reportId !== reportId).sort(reportOrder);
+  return [...ours, ...others].slice(0, Math.max(max, ours.length));
 }
 
 /** Marks one exit as in batch `reportId`; false when it is in another batch (or not confirmed). */
@@ -186,17 +207,22 @@ async function commitReport(deps: StoreDeps, owner: string, report: ExitReport, 
 }
 
 /**
- * Builds the next batch of every confirmed exit not yet reported. Throws {@link ExitReportBusyError}
- * while another build runs and {@link EmptyExitReportError} when nothing waits (no number consumed).
+ * Builds the next batch of the confirmed exits not yet reported, at most `maxExits` (the oldest first).
+ * Throws {@link ExitReportBusyError} while another build runs and {@link EmptyExitReportError} when
+ * nothing waits (no number consumed).
  */
-export async function createExitReport(deps: StoreDeps, actor: ChangedBy): Promise<ExitReport> {
+export async function createExitReport(
+  deps: StoreDeps,
+  actor: ChangedBy,
+  maxExits = MAX_EXITS_PER_REPORT,
+): Promise<ExitReport> {
   const owner = randomUUID();
   const reportNumber = await takeLease(deps, owner, deps.clock.now());
   if (reportNumber === undefined) throw new ExitReportBusyError();
   const reportId = String(reportNumber);
   try {
     const at = deps.clock.now().toISOString();
-    const waiting = await waitingExits(deps, reportId);
+    const waiting = exitsForBatch(await waitingExits(deps, reportId), reportId, maxExits);
     const marked = await markAll(deps, waiting, reportId, actor, at);
     if (marked.length === 0) throw new EmptyExitReportError();
     const lines = [...marked].sort(reportOrder).map((exit, index) => exitReportLine(exit, index + 1));

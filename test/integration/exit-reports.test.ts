@@ -1,7 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { reportOrder } from '#domain/exit-report.ts';
 import type { ExitSubmission } from '#domain/exits.ts';
+import type { ChangedBy } from '#domain/trail.ts';
+import { createExitReport, EmptyExitReportError, exitsForBatch } from '#storage/exit-report-store.ts';
 import { keys } from '#storage/keys.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { createExitsHandler } from '../../functions/exits/create-handler.ts';
@@ -198,6 +201,40 @@ describe('POST /exit-reports', () => {
     const result = await postReport();
     // Assess
     expect(result.json.code).toBe('exit-report-empty');
+  });
+
+  it('takes at most the cap in one batch, the oldest confirmations first; the rest go into the next', async () => {
+    // Prepare: 120 confirmed exits, stored in a shuffled order
+    const all = confirmed(120);
+    await putExits(store, [...all].reverse());
+    const actor: ChangedBy = { principal: 'city', role: 'city', cause: { kind: 'request', id: 'capped' } };
+    // Act
+    const reports = [
+      await createExitReport(store, actor, 50),
+      await createExitReport(store, actor, 50),
+      await createExitReport(store, actor, 50),
+    ];
+    // Assess
+    expect(reports.map((report) => report.exitCount)).toEqual([50, 50, 20]);
+    const inOrder = [...all].sort(reportOrder).map((exit) => exit.exitId);
+    const stored = await Promise.all(inOrder.map((exitId) => storedReportId(exitId)));
+    expect(stored).toEqual(inOrder.map((_, index) => String(Math.floor(index / 50) + 1)));
+    await expect(createExitReport(store, actor, 50)).rejects.toBeInstanceOf(EmptyExitReportError);
+  });
+});
+
+describe('exitsForBatch', () => {
+  it('keeps what a dead build of the same number marked, then the oldest, up to the cap', () => {
+    const [first, second, third, marked] = confirmed(4);
+    const waiting = [third, marked && { ...marked, reportId: '3' }, first, second] as ExitSubmission[];
+    expect(exitsForBatch(waiting, '3', 2).map((exit) => exit.exitId)).toEqual([
+      marked?.exitId,
+      first?.exitId,
+    ]);
+    expect(exitsForBatch(waiting, '4', 2).map((exit) => exit.exitId)).toEqual([
+      first?.exitId,
+      second?.exitId,
+    ]);
   });
 });
 
