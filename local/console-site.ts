@@ -66,7 +66,13 @@ export async function consoleAnswer(
 
 async function fileAnswer(distDir: string, rawPath: string): Promise<HttpAnswer> {
   const root = resolve(distDir);
-  const file = normalize(join(root, decodeURIComponent(rawPath)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return problemAnswer(404, 'not-found', '没有这个文件。');
+  }
+  const file = normalize(join(root, decoded));
   if (!file.startsWith(root + sep)) return problemAnswer(404, 'not-found', '没有这个文件。');
   try {
     const body = await readFile(file);

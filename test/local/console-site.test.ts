@@ -134,6 +134,12 @@ describe('the console on the local server', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('answers 404, not 500, for an asset path whose percent-escapes do not decode', async () => {
+    const { server } = await startSite();
+    const answer = await send(server.url, { path: '/assets/%E0%A4%A' });
+    expect(answer.status).toBe(404);
+  });
+
   it('tells the console it runs locally, with the API on the same origin', async () => {
     // Prepare
     const { server } = await startSite();
