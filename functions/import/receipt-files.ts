@@ -7,44 +7,13 @@ import { LIST_TYPE_LABELS, type ListType } from '#domain/model.ts';
 import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import type { Logger } from '#shared/logger.ts';
 import type { DropStore } from '#shared/object-store.ts';
+import { ALWAYS_SHOWN, COUNT_LABELS, STATUS_LABELS } from '#shared/receipt-labels.ts';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
 import { getImport, readRowErrors } from './import-store.ts';
-import type { ImportCountName, ImportRecord } from './model.ts';
+import type { ImportRecord } from './model.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
-
-const STATUS_LABELS: Record<string, string> = {
-  queued: '排队中',
-  running: '导入中',
-  succeeded: '导入完成',
-  held: '已暂停，等待市信用办确认放行',
-  duplicate: '重复文件，未再次导入',
-  rejected: '整份文件未导入',
-};
-
-/** The counts a receipt shows, in this order; the first three always, the others when not zero. */
-const COUNT_LABELS: readonly [ImportCountName, string][] = [
-  ['rows', '数据行'],
-  ['accepted', '已导入'],
-  ['rejected', '有错误未导入'],
-  ['personsSkipped', '自然人行（已跳过，未保存）'],
-  ['duplicateRows', '文件内重复行（未重复导入）'],
-  ['subjectsNew', '新增主体'],
-  ['listingsNew', '新增名单'],
-  ['listingsUpdated', '更新名单'],
-  ['listingsUnchanged', '名单无变化'],
-  ['listingsRevived', '重新列入的名单'],
-  ['listingsMissing', '本次未出现的原有效名单（已标记待核实）'],
-  ['exitedReappeared', '已退出又出现的名单'],
-  ['registryUpdated', '登记状态已更新'],
-  ['registryUnknown', '登记状态未找到对应主体'],
-  ['subjectsMoved', '属地变更的主体'],
-  ['enterpriseCounts', '法人企业数记录'],
-  ['unassigned', '未能确定属地（待市信用办分配）'],
-  ['warnings', '提示'],
-];
-const ALWAYS_SHOWN = 3;
 
 /** The receipt as text for people: what happened to the file, and what to do next. */
 export function receiptText(record: ImportRecord, options: { readonly errorsFile?: string } = {}): string {

@@ -1,6 +1,6 @@
 /**
  * Imports as the console shows them: the receipt's shape (functions/shared/import-receipt.ts), its
- * words (the same as the receipt file beside an imported file, functions/import/receipt-files.ts), and
+ * words (functions/shared/receipt-labels.ts, shared with the receipt file beside an imported file), and
  * the upload itself: `POST /imports` answers a URL the file is PUT to, by XMLHttpRequest because fetch
  * reports no upload progress.
  */
@@ -13,6 +13,7 @@ import { api } from '../../api.ts';
 import type { Role } from '../../session.ts';
 
 export { LIST_TYPE_LABELS } from '../../../../functions/domain/model.ts';
+export { ALWAYS_SHOWN, COUNT_LABELS, STATUS_LABELS } from '../../../../functions/shared/receipt-labels.ts';
 export type { ImportRecord, ImportSource, ImportStatus };
 
 export const SOURCE_LABELS: Readonly<Record<ImportSource, string>> = {
@@ -31,15 +32,6 @@ export function sourcesFor(role: Role | undefined): ImportSource[] {
   return ['court', 'tax', 'procurement', 'market', 'registry'];
 }
 
-export const STATUS_LABELS: Readonly<Record<ImportStatus, string>> = {
-  queued: '排队中',
-  running: '导入中',
-  succeeded: '导入完成',
-  held: '已暂停，等待市信用办确认放行',
-  duplicate: '重复文件，未再次导入',
-  rejected: '整份文件未导入',
-};
-
 export const STATUS_TAGS: Readonly<
   Record<ImportStatus, 'info' | 'primary' | 'success' | 'warning' | 'danger'>
 > = {
@@ -55,27 +47,6 @@ export const STATUS_TAGS: Readonly<
 export function inProgress(status: ImportStatus): boolean {
   return status === 'queued' || status === 'running';
 }
-
-export const COUNT_LABELS: readonly (readonly [keyof NonNullable<ImportRecord['counts']>, string])[] = [
-  ['rows', '数据行'],
-  ['accepted', '已导入'],
-  ['rejected', '有错误未导入'],
-  ['personsSkipped', '自然人行（已跳过，未保存）'],
-  ['duplicateRows', '文件内重复行（未重复导入）'],
-  ['subjectsNew', '新增主体'],
-  ['listingsNew', '新增名单'],
-  ['listingsUpdated', '更新名单'],
-  ['listingsUnchanged', '名单无变化'],
-  ['listingsRevived', '重新列入的名单'],
-  ['listingsMissing', '本次未出现的原有效名单（已标记待核实）'],
-  ['exitedReappeared', '已退出又出现的名单'],
-  ['registryUpdated', '登记状态已更新'],
-  ['registryUnknown', '登记状态未找到对应主体'],
-  ['subjectsMoved', '属地变更的主体'],
-  ['enterpriseCounts', '法人企业数记录'],
-  ['unassigned', '未能确定属地（待市信用办分配）'],
-  ['warnings', '提示'],
-];
 
 export class UploadFailedError extends Error {
   constructor(message: string) {
