@@ -1,75 +1,28 @@
 /**
- * The API's answers as these pages read them: the parts of the zod schemas in functions/api/schemas.ts,
+ * The API's answers as these pages read them: the stored shapes where the API answers them as stored
+ * (functions/domain), else the parts of the zod schemas in functions/api/schemas.ts,
  * functions/api/routes/listing-views.ts and functions/api/routes/checks.ts that the pages show.
  */
 
-/** One line of `GET /subjects` (ListingRow). */
-export interface ListingRow {
-  readonly listingId: string;
-  readonly uscc: string;
-  readonly name: string;
-  readonly district: string;
-  readonly districtName: string;
-  readonly listType: string;
-  readonly listTypeLabel: string;
-  readonly department: string;
-  readonly listedAt?: string;
-  readonly status: string;
-  readonly statusLabel: string;
-  readonly list: string;
-  readonly listLabel: string;
-  readonly track?: string;
-  readonly trackLabel?: string;
-  readonly overridden: boolean;
-  readonly reason?: string;
-  readonly overrideReason?: string;
-  readonly planDeadline?: string;
-  readonly overdue: boolean;
-}
+import type { ListingRow } from '../../../../functions/domain/listing-row.ts';
+import type {
+  Classification,
+  ListingPlan as Plan,
+  Listing as StoredListing,
+} from '../../../../functions/domain/model.ts';
+import type { ChangedBy } from '../../../../functions/domain/trail.ts';
+
+export type { ChangedBy, Classification, ListingRow, Plan };
 
 export interface ListingPage {
   readonly items: ListingRow[];
   readonly cursor?: string;
 }
 
-export interface ChangedBy {
-  readonly principal: string;
-  readonly role: string;
-  readonly department?: string;
-  readonly district?: string;
-  readonly cause: { readonly kind: string; readonly id: string };
-  readonly reason?: string;
-}
-
-export interface Classification {
-  readonly list: string;
-  readonly track: string;
-  readonly ruleId: string;
-  readonly reason: string;
-  readonly ruleTableVersion: string;
-  readonly asOf: string;
-  readonly nextReviewDate?: string;
-  readonly decidedAt: string;
-  readonly override?: {
-    readonly list: string;
-    readonly track: string;
-    readonly reason: string;
-    readonly by: string;
-    readonly department: string;
-    readonly at: string;
-  };
-  readonly measures?: readonly { code: string; label: string; since: string; decidedBy: string }[];
-}
-
-export interface Plan {
-  readonly unit: string;
-  readonly person: string;
-  readonly measures: readonly string[];
-  readonly note?: string;
-  readonly deadline: string;
-  readonly setAt: string;
-}
-
+/**
+ * The parts of an action (`GET /subjects/{uscc}`) the pages read; also built from a trail entry's
+ * change, whose kind is only a string, so the kind is not narrowed to the stored one's.
+ */
 export interface ListingAction {
   readonly actionId: string;
   readonly kind: string;
@@ -80,28 +33,10 @@ export interface ListingAction {
   readonly changedBy?: ChangedBy;
 }
 
-/** A listing of `GET /subjects/{uscc}` (Listing). */
-export interface Listing {
+/** A listing of `GET /subjects/{uscc}` (Listing): the stored listing under its opaque id, with its actions. */
+export interface Listing extends Omit<StoredListing, 'uscc'> {
   readonly listingId: string;
-  readonly listType: string;
-  readonly key: string;
-  readonly department: string;
-  readonly caseNo?: string;
-  readonly listedAt?: string;
-  readonly endsAt?: string;
-  readonly reason?: string;
-  readonly obligation?: string;
-  readonly performance?: string;
-  readonly status: string;
-  readonly district: string;
-  readonly classification?: Classification;
-  readonly plan?: Plan;
   readonly actions?: ListingAction[];
-  readonly missingFromPush?: { readonly importId: string; readonly at: string };
-  readonly exitId?: string;
-  readonly exitStatus?: string;
-  readonly exitedAt?: string;
-  readonly updatedAt: string;
 }
 
 export interface Subject {
