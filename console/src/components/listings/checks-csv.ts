@@ -3,6 +3,7 @@
  * a .txt/.csv file (UTF-8, or GBK as Excel saves a plain CSV on a Chinese Windows), and the answers as a
  * CSV with a UTF-8 BOM so Excel opens the Chinese correctly (the API answers JSON only).
  */
+import { toCsv, withBom } from '../../../../functions/shared/csv.ts';
 import { formatDate } from '../../format.ts';
 import { listPlaceLabel } from './labels.ts';
 import type { CheckAnswer } from './types.ts';
@@ -34,12 +35,6 @@ export function parseCodes(text: string): string[] {
     seen.add(code);
   }
   return [...seen];
-}
-
-/** Excel reads a cell starting with = + - @ as a formula; a leading apostrophe keeps it text. */
-function cell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 const HEADER = [
@@ -76,8 +71,10 @@ function answerCells(answer: CheckAnswer): string[] {
   ];
 }
 
-/** The answers as CSV text with a BOM and CRLF lines, one line per code asked. */
+/**
+ * The answers as CSV text with a BOM and CRLF lines, one line per code asked, written as the server's
+ * exports are: every cell neutralised against formulas, as a code or a name may start with one.
+ */
 export function checksCsv(answers: readonly CheckAnswer[]): string {
-  const lines = [HEADER, ...answers.map(answerCells)].map((cells) => cells.map(cell).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return withBom(toCsv([HEADER, ...answers.map(answerCells)], { neutralize: true }));
 }
