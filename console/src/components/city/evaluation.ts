@@ -33,6 +33,14 @@ export interface TrendPoint {
 /** How many months the trend shows. */
 export const TREND_MONTHS = 12;
 
+/** The trend's months: the last TREND_MONTHS evaluated up to `month` (the list is newest first), oldest first. */
+export function trendMonths(months: readonly EvaluatedMonth[], month: string): EvaluatedMonth[] {
+  return months
+    .filter((entry) => entry.month <= month)
+    .slice(0, TREND_MONTHS)
+    .reverse();
+}
+
 /** The attribute names of a drift line, as the clerk reads them. */
 export const DRIFT_LABELS: Readonly<Record<string, string>> = {
   listedSubjects: '在册主体数',
