@@ -15,6 +15,7 @@ import type {
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { type ComposeOption, init, use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { formatPercent } from '../../format.ts';
 
 use([BarChart, LineChart, MarkLineComponent, GridComponent, TooltipComponent, LegendComponent, SVGRenderer]);
 
@@ -26,6 +27,19 @@ export type ChartOption = ComposeOption<
   | LegendComponentOption
   | MarkLineComponentOption
 >;
+
+/**
+ * The value axis of a ratio: from 0 to the larger of the highest value and 1.5 × the target, so the
+ * target line stays in view and a month of zeros is not drawn against 100%.
+ */
+export function ratioAxis(target: number): ChartOption['yAxis'] {
+  return {
+    type: 'value',
+    min: 0,
+    max: (extent: { max: number }) => Math.max(extent.max * 1.1, target * 1.5),
+    axisLabel: { formatter: (value: number) => formatPercent(value, 1) },
+  };
+}
 
 /** A4 portrait at 12 mm margins leaves about 186 mm: the chart's width while printing. */
 const PRINT_WIDTH_PX = 680;
