@@ -7,10 +7,12 @@
  * screenshot under test-artifacts/console/. Where an earlier flow did not leave what a later one needs,
  * the later one puts it in place through the API, so each flow's failure is its own.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONSOLE_ARTIFACTS,
   type ConsoleRuntime,
   launchBrowser,
   newPage,
@@ -29,6 +31,9 @@ import {
   usccOf,
   waitFor,
 } from '../support/console-seed.ts';
+
+/** A4's width less the 12 mm margins of the console's print CSS, in CSS pixels (96 per inch). */
+const A4_PRINTABLE_PX = Math.floor((186 / 25.4) * 96);
 
 /** expect.poll waits one second by default; the runtime's background work takes longer on a busy machine. */
 const POLL = { timeout: 20_000, interval: 250 };
@@ -85,6 +90,19 @@ async function open(): Promise<Page> {
 /** The menu on the left, as a person finds the page. */
 async function menu(page: Page, label: string): Promise<void> {
   await page.getByRole('menuitem', { name: label }).click();
+}
+
+/**
+ * The evaluation page once it shows a month's figures: the page first answers with either the chart or
+ * the empty state, and the city evaluates the month from the empty state if nobody has yet.
+ */
+async function evaluated(page: Page): Promise<void> {
+  await page.locator('[data-test=evaluation-page]').waitFor();
+  const chart = page.locator('[data-test=district-chart] svg');
+  const empty = page.locator('[data-test=run-evaluation]');
+  await chart.or(empty).first().waitFor();
+  if (await empty.isVisible()) await empty.click();
+  await chart.waitFor();
 }
 
 /** The exit's current status, read through the API. */
@@ -251,9 +269,7 @@ describe.skipIf(!runBrowserTests)('the offices at work in the console', () => {
     const page = await open();
     await signIn(page, site.baseUrl, 'city');
     // Act: the page opens on the month just ended; the city evaluates it if nobody has yet
-    await page.locator('[data-test=evaluation-page]').waitFor();
-    const empty = page.locator('[data-test=run-evaluation]');
-    if (await empty.isVisible()) await empty.click();
+    await evaluated(page);
     const chart = page.locator('[data-test=district-chart]');
     await chart.locator('svg').waitFor();
     await screenshot(page, 'flow-5-city-evaluation');
@@ -270,5 +286,33 @@ describe.skipIf(!runBrowserTests)('the offices at work in the console', () => {
       ).length;
     });
     expect(bars).toBe(snapshot.districts.length);
+  });
+
+  it('the city prints the evaluation on A4: the page alone, nothing wider than the paper', async () => {
+    // Prepare
+    const page = await open();
+    await signIn(page, site.baseUrl, 'city');
+    await evaluated(page);
+    await page.locator('[data-test=district-chart] svg').waitFor();
+    // Act: print media at A4's printable width (210 mm less 2 × 12 mm margins = 186 mm = 703 CSS px)
+    await page.setViewportSize({ width: A4_PRINTABLE_PX, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    await expect.poll(() => page.locator('.app-aside').isVisible(), POLL).toBe(false);
+    // Assess: no menu, header or buttons; nothing runs off the right edge of the paper
+    expect(await page.locator('.app-header').isVisible()).toBe(false);
+    expect(await page.locator('[data-test=print]').isVisible()).toBe(false);
+    const overflow = await page.locator('html').evaluate((html) => html.scrollWidth);
+    expect(overflow).toBeLessThanOrEqual(A4_PRINTABLE_PX);
+    const chartWidth = await page
+      .locator('[data-test=district-chart] svg')
+      .evaluate((svg) => svg.getBoundingClientRect().width);
+    expect(chartWidth).toBeLessThanOrEqual(A4_PRINTABLE_PX);
+    await screenshot(page, 'flow-5-city-evaluation-print');
+    await mkdir(CONSOLE_ARTIFACTS, { recursive: true });
+    await page.pdf({
+      path: join(CONSOLE_ARTIFACTS, 'flow-5-city-evaluation-a4.pdf'),
+      format: 'A4',
+      margin: { top: '12mm', bottom: '12mm', left: '12mm', right: '12mm' },
+    });
   });
 });
