@@ -6,7 +6,6 @@
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,6 +15,7 @@ import { loadSigningSecret, verifyToken } from '../../local/auth.ts';
 import { consoleAnswer } from '../../local/console-site.ts';
 import type { HttpApiEvent } from '../../local/http-event.ts';
 import { type HttpHandler, type LocalHttpServer, startHttpServer } from '../../local/http-server.ts';
+import { type RawAnswer, rawRequest } from '../support/raw-request.ts';
 
 const INDEX_HTML = '<!doctype html><html lang="zh-CN"><body><div id="app"></div></body></html>';
 const ENTRY_JS = 'console.log("入口");';
@@ -60,46 +60,14 @@ async function startSite(): Promise<Site> {
   return { server, secret, calls };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-/** A raw request: the path reaches the server as written (fetch would normalise `..`), any Host header. */
-function send(
-  url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}${options.path}`,
-      { method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
 /** The claims the server's authorizer placed in the event, where API Gateway's JWT authorizer puts them. */
 function jwtClaims(event: HttpApiEvent): Record<string, unknown> | undefined {
   const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
   return context.authorizer?.jwt?.claims;
 }
 
-function postToken(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  return send(url, {
+function postToken(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return rawRequest(url, {
     method: 'POST',
     path: '/local/token',
     headers: { 'content-type': 'application/json', ...headers },
@@ -112,11 +80,11 @@ describe('the console on the local server', () => {
     // Prepare
     const { server } = await startSite();
     // Act
-    const root = await send(server.url, { path: '/' });
-    const index = await send(server.url, { path: '/index.html' });
-    const script = await send(server.url, { path: '/assets/index-AbC123.js' });
-    const style = await send(server.url, { path: '/assets/index-AbC123.css' });
-    const missing = await send(server.url, { path: '/assets/index-gone.js' });
+    const root = await rawRequest(server.url, { path: '/' });
+    const index = await rawRequest(server.url, { path: '/index.html' });
+    const script = await rawRequest(server.url, { path: '/assets/index-AbC123.js' });
+    const style = await rawRequest(server.url, { path: '/assets/index-AbC123.css' });
+    const missing = await rawRequest(server.url, { path: '/assets/index-gone.js' });
     // Assess
     for (const page of [root, index]) {
       expect(page.status).toBe(200);
@@ -136,7 +104,7 @@ describe('the console on the local server', () => {
 
   it('answers 404, not 500, for an asset path whose percent-escapes do not decode', async () => {
     const { server } = await startSite();
-    const answer = await send(server.url, { path: '/assets/%E0%A4%A' });
+    const answer = await rawRequest(server.url, { path: '/assets/%E0%A4%A' });
     expect(answer.status).toBe(404);
   });
 
@@ -144,7 +112,7 @@ describe('the console on the local server', () => {
     // Prepare
     const { server } = await startSite();
     // Act
-    const config = await send(server.url, { path: '/config.json' });
+    const config = await rawRequest(server.url, { path: '/config.json' });
     // Assess
     expect(config.status).toBe(200);
     expect(config.headers['cache-control']).toBe('no-store');
@@ -161,7 +129,7 @@ describe('the console on the local server', () => {
       '/assets/%2E%2E%5C%2E%2E%5Csecret.txt',
     ];
     // Act
-    const answers = await Promise.all(climbs.map((path) => send(server.url, { path })));
+    const answers = await Promise.all(climbs.map((path) => rawRequest(server.url, { path })));
     // Assess
     for (const [index, answer] of answers.entries()) {
       expect(answer.status, climbs[index]).toBeGreaterThanOrEqual(400);
@@ -185,7 +153,9 @@ describe('the console on the local server', () => {
     const tokens = answers.map((answer) => (JSON.parse(answer.body) as { token: string }).token);
     const used = [];
     for (const token of tokens) {
-      used.push(await send(server.url, { path: '/imports', headers: { authorization: `Bearer ${token}` } }));
+      used.push(
+        await rawRequest(server.url, { path: '/imports', headers: { authorization: `Bearer ${token}` } }),
+      );
     }
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
@@ -252,7 +222,7 @@ describe('the console on the local server', () => {
     // Prepare
     const { server } = await startSite();
     // Act
-    const form = await send(server.url, {
+    const form = await rawRequest(server.url, {
       method: 'POST',
       path: '/local/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -262,7 +232,7 @@ describe('the console on the local server', () => {
     const badDistrict = await postToken(server.url, { role: 'district', district: '长安区' });
     const noDepartment = await postToken(server.url, { role: 'department', department: ' ' });
     const unknownRole = await postToken(server.url, { role: 'admin' });
-    const get = await send(server.url, { path: '/local/token' });
+    const get = await rawRequest(server.url, { path: '/local/token' });
     // Assess
     expect(form.status).toBe(415);
     expect(JSON.parse(form.body).code).toBe('unsupported-media-type');

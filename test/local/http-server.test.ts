@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { deriveUploadKey, signUploadUrl } from '../../local/adapters/upload-url.
 import { loadSigningSecret, signToken } from '../../local/auth.ts';
 import type { HttpApiEvent } from '../../local/http-event.ts';
 import { type HttpHandler, type LocalHttpServer, startHttpServer } from '../../local/http-server.ts';
+import { rawRequest } from '../support/raw-request.ts';
 
 interface Harness {
   readonly server: LocalHttpServer;
@@ -63,39 +63,13 @@ async function startHarness(answer: (event: HttpApiEvent) => unknown = () => ({ 
   return harness;
 }
 
-/** A raw request, so paths reach the server exactly as written (fetch would normalise `..`). */
-function send(
-  url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string },
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}${options.path}`,
-      { method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
 describe('local HTTP API', () => {
   it('refuses a request without a token as the authorizer does, without calling the handler', async () => {
     // Prepare
     const harness = await startHarness();
     // Act
-    const response = await send(harness.server.url, { path: '/subjects/914403001922038216' });
-    const forged = await send(harness.server.url, {
+    const response = await rawRequest(harness.server.url, { path: '/subjects/914403001922038216' });
+    const forged = await rawRequest(harness.server.url, {
       path: '/subjects/914403001922038216',
       headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiY2l0eSJ9.AAAA' },
     });
@@ -117,8 +91,8 @@ describe('local HTTP API', () => {
     // Prepare
     const harness = await startHarness();
     // Act
-    const missing = await send(harness.server.url, { path: '/nowhere' });
-    const wrongMethod = await send(harness.server.url, { method: 'DELETE', path: '/health' });
+    const missing = await rawRequest(harness.server.url, { path: '/nowhere' });
+    const wrongMethod = await rawRequest(harness.server.url, { method: 'DELETE', path: '/health' });
     // Assess
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({ status: 404, code: 'no-route' });
@@ -132,7 +106,7 @@ describe('local HTTP API', () => {
     const harness = await startHarness();
     const token = await harness.token({ role: 'district', district: '130102' });
     // Act
-    const response = await send(harness.server.url, {
+    const response = await rawRequest(harness.server.url, {
       path: '/subjects/914403001922038216?history=true&tag=a&tag=b',
       headers: { authorization: `Bearer ${token}`, cookie: 'a=1; b=2', 'x-multi': 'one' },
     });
@@ -166,7 +140,7 @@ describe('local HTTP API', () => {
     // Prepare
     const harness = await startHarness(() => ({ status: 'ok' }));
     // Act
-    const response = await send(harness.server.url, { path: '/health' });
+    const response = await rawRequest(harness.server.url, { path: '/health' });
     // Assess
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
@@ -186,13 +160,13 @@ describe('local HTTP API', () => {
     const token = await harness.token();
     const headers = { authorization: `Bearer ${token}` };
     // Act
-    const json = await send(harness.server.url, {
+    const json = await rawRequest(harness.server.url, {
       method: 'POST',
       path: '/checks',
       headers: { ...headers, 'content-type': 'application/json' },
       body: '{"codes":["914403001922038216"]}',
     });
-    const binary = await send(harness.server.url, {
+    const binary = await rawRequest(harness.server.url, {
       method: 'POST',
       path: '/checks',
       headers: { ...headers, 'content-type': 'application/octet-stream' },
@@ -224,8 +198,13 @@ describe('local HTTP API', () => {
     );
     const headers = { authorization: `Bearer ${await harness.token()}`, 'content-type': 'application/json' };
     // Act
-    const failed = await send(harness.server.url, { method: 'POST', path: '/checks', headers, body: '{}' });
-    const tooLarge = await send(harness.server.url, {
+    const failed = await rawRequest(harness.server.url, {
+      method: 'POST',
+      path: '/checks',
+      headers,
+      body: '{}',
+    });
+    const tooLarge = await rawRequest(harness.server.url, {
       method: 'POST',
       path: '/checks',
       headers,
@@ -245,7 +224,7 @@ describe('local drop-folder uploads', () => {
     const harness = await startHarness();
     const content = '统一社会信用代码,名称\n914403001922038216,示例公司\n';
     // Act
-    const response = await send(harness.server.url, {
+    const response = await rawRequest(harness.server.url, {
       method: 'PUT',
       path: harness.uploadPath('incoming/push/imp-1/名单 2022.csv'),
       body: content,
@@ -269,7 +248,7 @@ describe('local drop-folder uploads', () => {
     // Prepare
     const harness = await startHarness();
     // Act
-    const response = await send(harness.server.url, { method: 'PUT', path, body: 'x' });
+    const response = await rawRequest(harness.server.url, { method: 'PUT', path, body: 'x' });
     // Assess
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toMatchObject({ code: 'invalid-key' });
@@ -280,7 +259,7 @@ describe('local drop-folder uploads', () => {
     // Prepare
     const harness = await startHarness(undefined, { maxUploadBytes: 1024 });
     // Act
-    const response = await send(harness.server.url, {
+    const response = await rawRequest(harness.server.url, {
       method: 'PUT',
       path: harness.uploadPath('incoming/push/imp-2/big.csv'),
       headers: { 'transfer-encoding': 'chunked' },
