@@ -288,6 +288,29 @@ describe.skipIf(!runBrowserTests)('the offices at work in the console', () => {
     expect(bars).toBe(snapshot.districts.length);
   });
 
+  it('a session the API no longer accepts goes back to sign-in, and signing in again returns to the page', async () => {
+    // Prepare: the city signed in; from now on the API refuses its token, as after a revoked session
+    const page = await open();
+    await signIn(page, site.baseUrl, 'city');
+    await page.route('**/subjects?**', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ code: 'unauthorized', title: '未登录', detail: '令牌已失效' }),
+      }),
+    );
+    // Act
+    await page.goto(`${site.baseUrl}/#/listings?district=130102`);
+    // Assess: the sign-in page, keeping where the person was
+    await page.waitForURL((url) => url.hash.startsWith('#/sign-in'));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain('next=/listings?district=130102');
+    await page.unroute('**/subjects?**');
+    await page.getByRole('radio', { name: '市信用办', exact: true }).check({ force: true });
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => url.hash.startsWith('#/listings'));
+    expect(new URL(page.url()).hash).toContain('district=130102');
+  });
+
   it('the city prints the evaluation on A4: the page alone, nothing wider than the paper', async () => {
     // Prepare
     const page = await open();
