@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { ITEM_TYPES } from '#storage/keys.ts';
@@ -47,6 +48,7 @@ const consumer: StreamConsumer = createStreamConsumer({
   tableName: table,
   name: 'trail',
   types: AUDITED_TYPES,
+  parallelization: TRAIL_STREAM_PARALLELIZATION,
   async handler(event) {
     const started = performance.now();
     const response = await handler(event);

@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { TRIAGE_STREAM_TYPES } from '../functions/classify/stream-records.ts';
 import { deriveUploadKey } from './adapters/upload-url.ts';
 import { loadSigningSecret } from './auth.ts';
@@ -207,6 +208,7 @@ class RuntimeAssembly {
       name: 'trail',
       types: AUDITED_TYPES,
       handler: handlers.trail,
+      parallelization: TRAIL_STREAM_PARALLELIZATION,
       checkpointFile: join(paths.root, 'stream', 'trail.json'),
       failureDir: join(paths.queue, 'stream-failed'),
       log,

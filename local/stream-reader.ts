@@ -17,7 +17,7 @@ import {
   type Shard,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamodb-local.ts';
 import { BatchDelivery, sleep } from './stream-delivery.ts';
 import { lambdaStreamRecord, matchesTypeFilter } from './stream-event.ts';
@@ -34,6 +34,11 @@ export interface StreamConsumerOptions {
   /** Item types of the new image that reach the handler (the mapping's filter criteria). */
   readonly types: readonly string[];
   readonly batchSize?: number;
+  /**
+   * Batches of a shard handed on at once, as the mapping's ParallelizationFactor: the records are split
+   * by partition key into this many lanes, each in order. @default 1
+   */
+  readonly parallelization?: number;
   readonly maxRetries?: number;
   /** Where progress is kept across restarts; in memory when absent. */
   readonly checkpointFile?: string;
@@ -52,6 +57,22 @@ export interface StreamConsumer {
   /** Polls in the background until {@link stop}. */
   start(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * Records in at most `lanes` groups by a hash of their partition key, each group in the records' order;
+ * empty groups left out.
+ */
+export function splitByPartitionKey(records: readonly DynamoDBRecord[], lanes: number): DynamoDBRecord[][] {
+  if (lanes <= 1) return records.length === 0 ? [] : [[...records]];
+  const groups: DynamoDBRecord[][] = Array.from({ length: lanes }, () => []);
+  for (const record of records) {
+    const key = JSON.stringify(record.dynamodb?.Keys?.PK ?? record.dynamodb?.Keys ?? '');
+    let hash = 0;
+    for (let index = 0; index < key.length; index++) hash = (hash * 31 + key.charCodeAt(index)) >>> 0;
+    groups[hash % lanes]?.push(record);
+  }
+  return groups.filter((group) => group.length > 0);
 }
 
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
@@ -173,7 +194,7 @@ class ShardReader implements StreamConsumer {
       const passing = page.records
         .map((record) => lambdaStreamRecord(record, arn))
         .filter((record) => matchesTypeFilter(record, this.options.types));
-      if (passing.length > 0) await this.delivery.deliver(arn, shardId, passing);
+      if (passing.length > 0) await this.deliverInLanes(arn, shardId, passing);
       const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
       if (last !== undefined) state.shards[shardId] = last;
       handed += passing.length;
@@ -184,6 +205,15 @@ class ShardReader implements StreamConsumer {
     if (iterator === undefined) state.shards[shardId] = DONE;
     await this.progress.save();
     return handed;
+  }
+
+  /**
+   * A page's records in `parallelization` lanes by partition key, the lanes at once: one item's records
+   * stay in one lane and in order, as Lambda keeps them with a ParallelizationFactor.
+   */
+  private async deliverInLanes(arn: string, shardId: string, records: DynamoDBRecord[]): Promise<void> {
+    const lanes = splitByPartitionKey(records, this.options.parallelization ?? 1);
+    await Promise.all(lanes.map((lane) => this.delivery.deliver(arn, shardId, lane)));
   }
 
   /** One page of a shard; undefined when DynamoDB refused the iterator and it must be made again. */

@@ -13,3 +13,11 @@ export const IMPORT_WORKER_NODE_OPTIONS: readonly string[] = [
   '--max-old-space-size=96',
   '--max-semi-space-size=4',
 ];
+
+/**
+ * Batches of one stream shard the trail function handles at once (the event source mapping's
+ * ParallelizationFactor; the local stream reader does the same). Records of one item stay in order: a
+ * shard's records are split by their partition key. Trail entries are independent puts, so the trail
+ * keeps pace with an import that writes chunks in parallel instead of falling a batch at a time behind.
+ */
+export const TRAIL_STREAM_PARALLELIZATION = 4;

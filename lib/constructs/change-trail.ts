@@ -8,6 +8,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { JobFunction } from './job-function.ts';
 import { consumeTableStream } from './stream-consumer.ts';
 
@@ -29,6 +30,7 @@ export function addChangeTrail(
   consumeTableStream(scope, trail.function, table, {
     id: 'Trail',
     types: AUDITED_TYPES,
+    parallelizationFactor: TRAIL_STREAM_PARALLELIZATION,
     alarmDescription:
       'Stream records the trail could not write after its retries: replay them from the queued position.',
     alarmTopic,

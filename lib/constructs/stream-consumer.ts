@@ -22,6 +22,11 @@ export interface StreamConsumerProps {
   /** What a message waiting on the failure queue means, for the alarm. */
   readonly alarmDescription: string;
   readonly alarmTopic: sns.ITopic;
+  /**
+   * Batches of one shard handled at once, the records of one partition key staying in order.
+   * @default 1
+   */
+  readonly parallelizationFactor?: number;
 }
 
 export function consumeTableStream(
@@ -44,6 +49,9 @@ export function consumeTableStream(
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
       retryAttempts: 10,
+      ...(props.parallelizationFactor === undefined
+        ? {}
+        : { parallelizationFactor: props.parallelizationFactor }),
       onFailure: new SqsDlq(failures),
       filters: [
         lambda.FilterCriteria.filter({

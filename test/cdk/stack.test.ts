@@ -13,7 +13,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDITED_TYPES } from '#domain/trail.ts';
 import { ENV } from '#shared/env-names.ts';
-import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
+import { IMPORT_WORKER_NODE_OPTIONS, TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { ROUTES, routeKey } from '#shared/routes.ts';
 import { createTableInput, GSI, TIME_TO_LIVE_ATTRIBUTE } from '#storage/table-definition.ts';
 import { TRIAGE_STREAM_TYPES } from '../../functions/classify/stream-records.ts';
@@ -250,6 +250,11 @@ describe('CreditGovernanceStack', () => {
       });
       expect(pattern).toEqual({ dynamodb: { NewImage: { type: { S: [...AUDITED_TYPES] } } } });
       expect(pattern.dynamodb.NewImage.type.S).not.toContain('audit');
+      // batches of a shard in parallel lanes, as the local reader runs it; triage keeps one at a time
+      expect(mapping?.Properties.ParallelizationFactor).toBe(TRAIL_STREAM_PARALLELIZATION);
+      expect(
+        streamMappingOf(stack.jobs.classify.function).mapping?.Properties.ParallelizationFactor,
+      ).toBeUndefined();
     });
 
     it('feeds triage the listings, subjects, re-triage runs and campaigns, with its own failure queue', () => {

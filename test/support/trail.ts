@@ -4,6 +4,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDITED_TYPES } from '#domain/trail.ts';
+import { TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { ITEM_TYPES } from '#storage/keys.ts';
 import { subjectTrail } from '#storage/trail-store.ts';
@@ -34,6 +35,8 @@ export function trailReader(table: TestTable, handler: StreamHandler = trailHand
     name: 'trail',
     types: AUDITED_TYPES,
     handler,
+    // as the stack and the runtime run it: batches of a shard in lanes by partition key
+    parallelization: TRAIL_STREAM_PARALLELIZATION,
     maxRetries: 3,
     log: () => undefined,
   });
