@@ -11,6 +11,7 @@ import { DynamoDBStreamsClient, TrimmedDataAccessException } from '@aws-sdk/clie
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planExitListing, planRecordListing } from '#domain/changes.ts';
+import { shanghaiMonth } from '#domain/model.ts';
 import { AUDITED_TYPES, type ChangedBy } from '#domain/trail.ts';
 import { uscc18CheckChar } from '#domain/uscc.ts';
 import { changeSubject, type StoreDeps } from '#storage/subject-store.ts';
@@ -127,7 +128,8 @@ describe('the trail from the stream', () => {
     expect(new Set(all.map((entry) => entry.entryId)).size).toBe(10);
     const times = all.map((entry) => entry.at);
     expect([...times].sort().reverse()).toEqual(times);
-    const month = all[0]?.at.slice(0, 7) as string;
+    // the month trail is by the Shanghai month, which the UTC date lags after 16:00 on a month's last day
+    const month = shanghaiMonth(new Date(all[0]?.at as string));
     const monthly = await monthTrail(deps, month, { limit: 1_000 });
     const ids = new Set(monthly.entries.map((entry) => entry.entryId));
     for (const entry of all) expect(ids.has(entry.entryId)).toBe(true);
