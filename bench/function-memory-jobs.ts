@@ -1,7 +1,6 @@
 /** The jobs of `npm run bench -- --memory` and what each child prints (bench/function-memory-child.ts). */
 export const MEMORY_JOBS = [
   'api-ledger-xlsx',
-  'api-ledger-csv',
   'api-check-1000',
   'exits-queue',
   'evaluate',
