@@ -19,7 +19,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -29,6 +29,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { acknowledgeConsoleFindings } from '../stack-acknowledgements.ts';
+import { contentSecurityPolicy, hostedUiSignIn, regionalConnectSources } from './console-site-policy.ts';
 
 /** The console's own domain name, with its certificate (in us-east-1, as CloudFront requires). */
 export interface ConsoleDomain {
@@ -89,38 +90,6 @@ export class ConsoleNotBuiltError extends Error {
     super(`no console build at ${path} (index.html missing): run npm run console:build first`);
     this.name = 'ConsoleNotBuiltError';
   }
-}
-
-/**
- * The hosts the console calls besides its own origin, none of which may depend on the console (see the
- * file's comment): the hosted UI's token and logout endpoints, and the region's API Gateway and S3
- * hosts (the API, and the presigned upload and download URLs of the drop folder).
- */
-export function regionalConnectSources(hostedUiBaseUrl: string): string[] {
-  return [
-    hostedUiBaseUrl,
-    `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
-    `https://*.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`,
-  ];
-}
-
-/** The console's Content-Security-Policy: everything from its own origin, calls to `connectSources`. */
-export function contentSecurityPolicy(connectSources: readonly string[]): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Vue, Element Plus and ECharts set styles through the CSSOM (element.style), which CSP allows; no
-    // page of the console showed a violation under this policy in Chromium (see docs/console.md).
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${connectSources.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    'upgrade-insecure-requests',
-  ].join('; ');
 }
 
 export class ConsoleSite extends Construct {
@@ -315,17 +284,6 @@ export interface ConsoleWiring {
   /** The drop folder: its bucket takes the console's uploads, its log bucket the site's access logs. */
   readonly dropFolder: { readonly bucket: s3.Bucket; readonly accessLogsBucket: s3.IBucket };
   readonly logRetention: logs.RetentionDays;
-}
-
-/** The hosted UI's OAuth endpoints, as the console's config.json names them. */
-export function hostedUiSignIn(baseUrl: string, clientId: string): ConsoleSignIn {
-  return {
-    authorizeUrl: `${baseUrl}/oauth2/authorize`,
-    tokenUrl: `${baseUrl}/oauth2/token`,
-    logoutUrl: `${baseUrl}/logout`,
-    clientId,
-    scopes: ['openid', 'email', 'profile'],
-  };
 }
 
 /**
