@@ -18,7 +18,15 @@ import {
   signIn,
   startConsoleRuntime,
 } from '../support/console-browser.ts';
-import { COURT, callApi, SEED_ROWS, seedCity, settledImport, usccOf } from '../support/console-seed.ts';
+import {
+  COURT,
+  callApi,
+  SEED_ROWS,
+  seedCity,
+  settledImport,
+  submitExitThroughApi,
+  usccOf,
+} from '../support/console-seed.ts';
 
 const AXE = resolve('node_modules', 'axe-core', 'axe.min.js');
 const BLOCKING = new Set(['serious', 'critical']);
@@ -45,33 +53,14 @@ beforeAll(async () => {
   ({ month } = await seedCity(site.baseUrl, site));
   importId = (await settledImport(site.baseUrl, '石家庄市严重失信主体名单-种子.csv')).importId;
   await callApi(site.baseUrl, { role: 'city' }, 'POST', `/evaluations/${month}`);
-  exitId = await submitExit();
+  // an exit of the court's first listing, waiting for the district office's review
+  exitId = await submitExitThroughApi(site.baseUrl, { role: 'department', department: COURT }, USCC);
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
 });
-
-/** An exit of the court's first listing, waiting for the district office's review. */
-async function submitExit(): Promise<string> {
-  const department = { role: 'department', department: COURT } as const;
-  const subject = await callApi<{ listings: { listingId: string }[] }>(
-    site.baseUrl,
-    department,
-    'GET',
-    `/subjects/${USCC}`,
-  );
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const exit = await callApi<{ exitId: string }>(site.baseUrl, department, 'POST', '/exits', {
-    listingId: subject.listings[0]?.listingId,
-    reason: 'obligations-performed',
-    effectiveDate: today,
-    evidence: [{ kind: 'payment-proof', ref: '（2024）冀01执恢101号结案通知书' }],
-    publicationRevoked: { system: '中国执行信息公开网', date: today },
-  });
-  return exit.exitId;
-}
 
 /** axe-core's serious and critical findings on the page as it stands. */
 async function blockingViolations(page: Page): Promise<Violation[]> {

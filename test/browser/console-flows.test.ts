@@ -28,6 +28,7 @@ import {
   SEED_ROWS,
   seedCity,
   subjectName,
+  submitExitThroughApi,
   usccOf,
   waitFor,
 } from '../support/console-seed.ts';
@@ -112,22 +113,8 @@ async function exitStatus(id: string): Promise<string> {
 }
 
 /** An exit of the court's listing submitted through the API, for a flow whose predecessor left none. */
-async function submittedExit(): Promise<string> {
-  const subject = await callApi<{ listings: { listingId: string }[] }>(
-    site.baseUrl,
-    DEPARTMENT,
-    'GET',
-    `/subjects/${usccOf(EXITING)}`,
-  );
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const exit = await callApi<{ exitId: string }>(site.baseUrl, DEPARTMENT, 'POST', '/exits', {
-    listingId: subject.listings[0]?.listingId,
-    reason: 'obligations-performed',
-    effectiveDate: today,
-    evidence: [{ kind: 'payment-proof', ref: '（2024）冀01执恢101号结案通知书' }],
-    publicationRevoked: { system: '中国执行信息公开网', date: today },
-  });
-  return exit.exitId;
+function submittedExit(): Promise<string> {
+  return submitExitThroughApi(site.baseUrl, DEPARTMENT, usccOf(EXITING));
 }
 
 describe.skipIf(!runBrowserTests)('the offices at work in the console', () => {

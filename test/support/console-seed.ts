@@ -5,22 +5,11 @@
  */
 import { DISTRICTS } from '#domain/district.ts';
 import { LIST_TYPE_LABELS } from '#domain/model.ts';
+import { PUSH_HEADER } from '../../bench/push-file.ts';
 import { makeUscc, utf8Csv } from './files.ts';
 
 export const COURT = '长安区人民法院';
 export const TAX = '国家税务总局石家庄市桥西区税务局';
-
-export const PUSH_HEADER = [
-  '序号',
-  '企业名称',
-  '统一社会信用代码',
-  '所属区县',
-  '名单类型',
-  '认定部门',
-  '案号',
-  '列入日期',
-  '列入原因',
-] as const;
 
 export interface PushRow {
   readonly serial: number;
@@ -116,6 +105,29 @@ export async function callApi<T = Record<string, unknown>>(
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return (text === '' ? {} : JSON.parse(text)) as T;
+}
+
+/** An exit of the first listing of `uscc`, submitted through the API by `department` (履行完毕, with evidence). */
+export async function submitExitThroughApi(
+  baseUrl: string,
+  department: Office,
+  uscc: string,
+): Promise<string> {
+  const subject = await callApi<{ listings: { listingId: string }[] }>(
+    baseUrl,
+    department,
+    'GET',
+    `/subjects/${uscc}`,
+  );
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const exit = await callApi<{ exitId: string }>(baseUrl, department, 'POST', '/exits', {
+    listingId: subject.listings[0]?.listingId,
+    reason: 'obligations-performed',
+    effectiveDate: today,
+    evidence: [{ kind: 'payment-proof', ref: '（2024）冀01执恢101号结案通知书' }],
+    publicationRevoked: { system: '中国执行信息公开网', date: today },
+  });
+  return exit.exitId;
 }
 
 export async function waitFor<T>(
