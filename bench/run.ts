@@ -21,7 +21,8 @@
  * 170 units and N listed subjects (default 200 000) beside one city, never in the full run
  * (`bench/province.ts`); `--bundles` only the size and module-load time of each Lambda bundle
  * (`bench/bundles.ts`), as the full run does last; `--console` the console's first-load size and the
- * evaluation page's largest contentful paint (`bench/console.ts`), as the full run does.
+ * evaluation page's largest contentful paint (`bench/console.ts`), as the full run does; `--import` only
+ * the import with its trail and the two baselines, the figures of the import budget (`.bench/import.json`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -86,6 +87,7 @@ function readOptions() {
       bundles: { type: 'boolean', default: false },
       console: { type: 'boolean', default: false },
       memory: { type: 'boolean', default: false },
+      import: { type: 'boolean', default: false },
       listings: { type: 'string', default: '100000' },
       province: { type: 'boolean', default: false },
       subjects: { type: 'string', default: '200000' },
@@ -109,6 +111,7 @@ function readOptions() {
     bundles: values.bundles,
     console: values.console,
     memory: values.memory,
+    importOnly: values.import,
     listings: positiveInteger('--listings', values.listings),
     province: values.province,
     subjects: positiveInteger('--subjects', values.subjects),
@@ -139,15 +142,19 @@ type Options = ReturnType<typeof readOptions>;
 
 /**
  * A fresh in-memory DynamoDB Local for one measurement, warmed up, with the one table definition
- * (stream on). Each measurement gets its own: on DynamoDB Local a table with a stream takes writes
- * about 15× slower (about 140 items/s) once another table's stream holds some 40 000 records, which the
- * cloud does not do, so a baseline written after the import on the same instance would be a tenth of
- * what the machine does.
+ * (stream on). On every item written to a table with a stream, DynamoDB Local (2026-01-16) looks up its
+ * stream's first record with `SELECT MIN(SequenceNumber) FROM us WHERE StreamID = ?`; its stream-record
+ * table has no index on StreamID, so SQLite walks the records of all streams in sequence order until
+ * it meets one of this stream (seen in the JVM's stacks: `getStreamDescription` under
+ * `insertUpdateStreamRecordIfActiveShardPresent`). The records of a stream written earlier are walked on
+ * every later write: 40 000 of them slow a table's writes about 15×, to some 140 items/s. The cloud does
+ * nothing of the kind. So each measurement gets an instance of its own, and the warm-up table has no
+ * stream.
  */
 async function onFreshDynamo<T>(table: string, run: (endpoint: string) => Promise<T>): Promise<T> {
   const dynamo: DynamoLocal = await startDynamoLocal();
   try {
-    await ensureTable(dynamo.endpoint, TABLES.warmUp);
+    await ensureTable(dynamo.endpoint, TABLES.warmUp, { stream: false });
     await ensureTable(dynamo.endpoint, table);
     await runChild<BatchWriteChildResult>(projectRoot, 'bench/batchwrite-child.ts', [
       ...['--endpoint', dynamo.endpoint, '--table', TABLES.warmUp, '--items', String(WARM_UP_ITEMS)],
@@ -214,6 +221,10 @@ async function measure(dropRoot: string, key: string, options: Options): Promise
       ...['--writers', String(PARALLEL_WRITERS)],
     ]),
   );
+  for (const run of [baseline, parallel])
+    progress(
+      `  ${run.writers} writer(s): ${run.seconds.toFixed(2)} s, ${Math.round(run.items / run.seconds)} items/s`,
+    );
   return { imported, trail, baseline, parallel };
 }
 
@@ -249,6 +260,19 @@ async function runOnly(name: string, measureOne: () => Promise<object>): Promise
     join(projectRoot, '.bench', `${name}.json`),
     `${JSON.stringify({ ...results, ...details }, null, 2)}\n`,
   );
+}
+
+/** Everything the full run measures after the import and its baselines. */
+async function measureTheRest(options: Options) {
+  return {
+    ...(await measureCheckFigures()),
+    ...(await measureExitFigures()),
+    ...(await measureRetriageFigures(options)),
+    ...(await measureEvaluation(progress)),
+    ...(await measureBundles(progress)),
+    ...(await measureConsole(progress)),
+    ...(await measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -314,13 +338,7 @@ async function main(): Promise<void> {
 
     const results = {
       ...figures(measured),
-      ...(await measureCheckFigures()),
-      ...(await measureExitFigures()),
-      ...(await measureRetriageFigures(options)),
-      ...(await measureEvaluation(progress)),
-      ...(await measureBundles(progress)),
-      ...(await measureConsole(progress)),
-      ...(await measureFunctionMemory(DEFAULT_MEMORY_SUBJECTS, projectRoot, progress)),
+      ...(options.importOnly ? {} : await measureTheRest(options)),
     };
     const versionAtEnd = sourceVersion();
     if (versionAtEnd.commit !== version.commit || versionAtEnd.dirty !== version.dirty)
@@ -340,7 +358,7 @@ async function main(): Promise<void> {
     };
     await mkdir(join(projectRoot, '.bench'), { recursive: true });
     await writeFile(
-      join(projectRoot, '.bench', 'results.json'),
+      join(projectRoot, '.bench', options.importOnly ? 'import.json' : 'results.json'),
       `${JSON.stringify({ ...results, ...details }, null, 2)}\n`,
     );
     if (options.keep) progress(`kept the drop folder ${dropRoot}`);
