@@ -14,7 +14,7 @@ import { IMPORT_WORKER_NODE_OPTIONS } from '#shared/limits.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
 import { systemClock } from '#storage/subject-store.ts';
-import { getImport } from '../functions/import/import-store.ts';
+import { getImport } from '../functions/storage/import-store.ts';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import { bundleBenchChild } from './bundle.ts';
 import { runChild } from './child.ts';

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECK_SOURCE } from '#shared/drop-folder.ts';
-import { IMPORT_SOURCES } from '../functions/import/model.ts';
+import { IMPORT_SOURCES } from '#shared/import-receipt.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_LOCAL_DIR = '.local';

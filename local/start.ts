@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { IMPORT_SOURCES } from '../functions/import/model.ts';
+import { IMPORT_SOURCES } from '#shared/import-receipt.ts';
 import { dynamoLocalSettings } from './dynamodb-local.ts';
 import type { LocalRuntime } from './environment.ts';
 import { JavaUnavailableError, requireJava } from './java.ts';

@@ -6,6 +6,7 @@
  * this import only once it is.
  */
 import { readAhead } from '#shared/read-ahead.ts';
+import { type ChunkState, writeRowErrors } from '#storage/import-store.ts';
 import type { Actor } from '#storage/subject-store.ts';
 import {
   type ChunkCursor,
@@ -18,7 +19,6 @@ import {
   usccOf,
 } from './apply-group.ts';
 import { planGroups } from './grouping.ts';
-import { type ChunkState, writeRowErrors } from './import-store.ts';
 import { emptyCounts, type ImportCounts, type ImportRecord } from './model.ts';
 import { OrgCodeResolver, prepareRows } from './prepare-rows.ts';
 import { inRowBitmap } from './row-bitmap.ts';

@@ -3,8 +3,8 @@
  * a duplicate of an earlier file, or a second upload to a finished import's URL (set aside).
  */
 import { shanghaiDate } from '#domain/model.ts';
+import { updateImport } from '#storage/import-store.ts';
 import { hashObject } from './first-pass.ts';
-import { updateImport } from './import-store.ts';
 import type { ImportRecord } from './model.ts';
 import { writeImportReceipt } from './receipt-files.ts';
 import { type ImportDeps, importActor, targetKey } from './run-context.ts';

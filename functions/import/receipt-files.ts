@@ -9,8 +9,8 @@ import type { Logger } from '#shared/logger.ts';
 import type { DropStore } from '#shared/object-store.ts';
 import { ALWAYS_SHOWN, COUNT_LABELS, STATUS_LABELS } from '#shared/receipt-labels.ts';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
+import { getImport, readRowErrors } from '#storage/import-store.ts';
 import type { StoreDeps } from '#storage/subject-store.ts';
-import { getImport, readRowErrors } from './import-store.ts';
 import type { ImportRecord } from './model.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;

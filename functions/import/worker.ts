@@ -5,13 +5,8 @@
  * checkpoint (`chunk-writer.ts`); the last chunk flags what the push no longer carries, closes the
  * receipt and moves the file. Triage follows from the table's stream, not from the worker.
  */
+import { importMessageBody } from '#shared/drop-folder.ts';
 import type { Logger } from '#shared/logger.ts';
-import { ChunkTakenOverError } from './apply-group.ts';
-import { writeChunkRows } from './chunk-writer.ts';
-import { flagMissing, type ListingKeys } from './diff.ts';
-import { closeDuplicate, reject, settleFinishedImport } from './file-outcomes.ts';
-import { computeDiff, hashAndScan, type ScanResult, scanFile } from './first-pass.ts';
-import { decideHold, missingShare } from './hold.ts';
 import {
   type ChunkState,
   claimContentHash,
@@ -23,7 +18,13 @@ import {
   markChunkDone,
   sumCounts,
   updateImport,
-} from './import-store.ts';
+} from '#storage/import-store.ts';
+import { ChunkTakenOverError } from './apply-group.ts';
+import { writeChunkRows } from './chunk-writer.ts';
+import { flagMissing, type ListingKeys } from './diff.ts';
+import { closeDuplicate, reject, settleFinishedImport } from './file-outcomes.ts';
+import { computeDiff, hashAndScan, type ScanResult, scanFile } from './first-pass.ts';
+import { decideHold, missingShare } from './hold.ts';
 import { importIdForObject, parseIncomingKey } from './incoming.ts';
 import {
   FULL_PUSH_SOURCES,
@@ -127,7 +128,7 @@ async function runImport(
     for (const chunk of chunks) {
       if (!chunk.done)
         await deps.queue.send(
-          JSON.stringify({ kind: 'import-chunk', importId: record.importId, chunk: chunk.chunk }),
+          importMessageBody({ kind: 'import-chunk', importId: record.importId, chunk: chunk.chunk }),
         );
     }
     log.info('file split into chunks', { chunks: chunks.length });

@@ -93,3 +93,20 @@ export const importRecordSchema = z
 
 /** The import batch as the office sees it in its receipt. */
 export type ImportRecord = Readonly<z.infer<typeof importRecordSchema>>;
+
+export function emptyCounts(): ImportCounts {
+  return Object.fromEntries(IMPORT_COUNT_NAMES.map((name) => [name, 0])) as ImportCounts;
+}
+
+/** One row's problem, as the error report shows it. */
+export interface RowError {
+  readonly sheet: string;
+  readonly sheetIndex: number;
+  readonly line: number;
+  readonly field: string;
+  /** Chinese. */
+  readonly message: string;
+  /** The offending value, never for rows of natural persons. */
+  readonly value?: string;
+  readonly severity: 'error' | 'warning' | 'skipped';
+}

@@ -1,10 +1,10 @@
 /** Content hashes of imported files, so that a file seen twice in a source imports once. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '#storage/errors.ts';
-import { ITEM_TYPES, keys } from '#storage/keys.ts';
-import type { StoreDeps } from '#storage/subject-store.ts';
+import type { ImportRecord } from '#shared/import-receipt.ts';
+import { isConditionFailed } from './errors.ts';
 import { getImport } from './import-batch-store.ts';
-import type { ImportRecord } from './model.ts';
+import { ITEM_TYPES, keys } from './keys.ts';
+import type { StoreDeps } from './subject-store.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 

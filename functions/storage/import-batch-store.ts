@@ -1,12 +1,12 @@
 /** The record of one import batch: created once, updated as it runs, listed newest first. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangedBy } from '#domain/trail.ts';
-import { decodeCursor, encodeCursor } from '#storage/batch.ts';
-import { isConditionFailed } from '#storage/errors.ts';
-import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from '#storage/keys.ts';
-import type { StoreDeps } from '#storage/subject-store.ts';
-import { GSI } from '#storage/table-definition.ts';
-import type { ImportRecord } from './model.ts';
+import type { ImportRecord } from '#shared/import-receipt.ts';
+import { decodeCursor, encodeCursor } from './batch.ts';
+import { isConditionFailed } from './errors.ts';
+import { ITEM_TYPES, indexKeys, indexPartitions, keys, withoutKeys } from './keys.ts';
+import type { StoreDeps } from './subject-store.ts';
+import { GSI } from './table-definition.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 

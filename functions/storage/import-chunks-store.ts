@@ -1,10 +1,10 @@
 /** The chunks an import's rows are applied in: their ranges, checkpoints, counts and whether done. */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { prefixQuery, queryAll } from '#storage/batch.ts';
-import { isConditionFailed } from '#storage/errors.ts';
-import { ITEM_TYPES, keys } from '#storage/keys.ts';
-import type { StoreDeps } from '#storage/subject-store.ts';
-import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts } from './model.ts';
+import { emptyCounts, IMPORT_COUNT_NAMES, type ImportCounts } from '#shared/import-receipt.ts';
+import { prefixQuery, queryAll } from './batch.ts';
+import { isConditionFailed } from './errors.ts';
+import { ITEM_TYPES, keys } from './keys.ts';
+import type { StoreDeps } from './subject-store.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 

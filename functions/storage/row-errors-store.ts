@@ -1,8 +1,9 @@
 /** The errors found in an import's rows, one record a row. */
-import { batchPutAll, prefixQuery, queryPages } from '#storage/batch.ts';
-import { ITEM_TYPES, keys, withoutKeys } from '#storage/keys.ts';
-import type { StoreDeps } from '#storage/subject-store.ts';
-import type { RowError } from './model.ts';
+
+import type { RowError } from '#shared/import-receipt.ts';
+import { batchPutAll, prefixQuery, queryPages } from './batch.ts';
+import { ITEM_TYPES, keys, withoutKeys } from './keys.ts';
+import type { StoreDeps } from './subject-store.ts';
 
 type Deps = Pick<StoreDeps, 'client' | 'tableName'>;
 

@@ -7,8 +7,8 @@ import { COUNTER } from '#domain/counting.ts';
 import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
 import { getSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { applyGroup, type ReadyRow } from '../../functions/import/apply-group.ts';
-import { createChunks, getChunk } from '../../functions/import/import-store.ts';
 import { emptyCounts } from '../../functions/import/model.ts';
+import { createChunks, getChunk } from '../../functions/storage/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { makeUscc } from '../support/files.ts';
 

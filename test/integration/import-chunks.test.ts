@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { handleMessage } from '../../functions/import/create-handler.ts';
-import { getChunks, getImport } from '../../functions/import/import-store.ts';
+import { getChunks, getImport } from '../../functions/storage/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, itemsOfType, utf8Csv } from '../support/files.ts';

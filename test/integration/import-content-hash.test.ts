@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DropStore } from '#shared/object-store.ts';
-import { getImport } from '../../functions/import/import-store.ts';
 import { importObject } from '../../functions/import/worker.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';

@@ -9,7 +9,7 @@ import { COUNTER } from '#domain/counting.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { keys } from '#storage/keys.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
-import { getImport } from '../../functions/import/import-store.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, dropImportId, makeUscc, readFlow, utf8Csv } from '../support/files.ts';

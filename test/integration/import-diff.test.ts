@@ -15,7 +15,7 @@ import { readCurrentCounters } from '#storage/counter-store.ts';
 import { getListing, getListings } from '#storage/subject-store.ts';
 import { createApiHandler } from '../../functions/api/create-handler.ts';
 import { handleMessage } from '../../functions/import/create-handler.ts';
-import { getChunks, getImport } from '../../functions/import/import-store.ts';
+import { getChunks, getImport } from '../../functions/storage/import-store.ts';
 import { createFileWorkQueue } from '../../local/adapters/file-work-queue.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ListType } from '#domain/model.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
-import { getImport, readRowErrors } from '../../functions/import/import-store.ts';
+import { getImport, readRowErrors } from '../../functions/storage/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,

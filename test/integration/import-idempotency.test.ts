@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { COUNTER } from '#domain/counting.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { getListings } from '#storage/subject-store.ts';
-import { getImport } from '../../functions/import/import-store.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';

@@ -10,7 +10,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shanghaiMonth } from '#domain/model.ts';
 import { keys } from '#storage/keys.ts';
-import { getImport } from '../../functions/import/import-store.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTableOnOwnDynamo, type TestTable } from '../support/dynamo.ts';
 import {

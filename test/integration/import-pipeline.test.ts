@@ -7,7 +7,7 @@
  * for having planned from a subject read too early.
  */
 import { describe, expect, it } from 'vitest';
-import { getImport } from '../../functions/import/import-store.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, dropImportId, itemsOfType, makeUscc, utf8Csv } from '../support/files.ts';

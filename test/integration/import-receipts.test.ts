@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
-import { getImport, readRowErrors } from '../../functions/import/import-store.ts';
+import { getImport, readRowErrors } from '../../functions/storage/import-store.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRow, courtRows, dropImportId, makeUscc, utf8Csv } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';

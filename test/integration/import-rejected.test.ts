@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCurrentCounters } from '#storage/counter-store.ts';
-import { getImport } from '../../functions/import/import-store.ts';
 import type { ImportSettings } from '../../functions/import/worker.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,

@@ -9,7 +9,7 @@ import type { Logger } from '#shared/logger.ts';
 import { readCurrentCounters } from '#storage/counter-store.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
 import { handleMessage } from '../../functions/import/create-handler.ts';
-import { getImport, readRowErrors } from '../../functions/import/import-store.ts';
+import { getImport, readRowErrors } from '../../functions/storage/import-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import {
   COURT_HEADER,

@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#storage/keys.ts';
 import { getListings, getSubject } from '#storage/subject-store.ts';
-import { getImport } from '../../functions/import/import-store.ts';
+import { getImport } from '../../functions/storage/import-store.ts';
 import { createTestTable, type TestTable } from '../support/dynamo.ts';
 import { COURT_HEADER, courtRows, dropImportId, makeUscc, utf8Csv, xlsxFile } from '../support/files.ts';
 import { createImportHarness } from '../support/imports.ts';

@@ -19,13 +19,7 @@ import {
 } from '#shared/import-receipt.ts';
 import { rowErrorsCsv } from '#shared/row-errors-csv.ts';
 import { claimIdempotencyKey } from '#storage/idempotency.ts';
-import {
-  createImport,
-  getImport,
-  listImports,
-  readRowErrors,
-  updateImport,
-} from '../../import/import-store.ts';
+import { createImport, getImport, listImports, readRowErrors, updateImport } from '#storage/import-store.ts';
 import type { ApiDeps } from '../deps.ts';
 import { asciiErrorReportFileName, attachmentDisposition, errorReportFileName } from '../download-name.ts';
 import { fileNameProblem, MAX_FILE_NAME_LENGTH } from '../file-name.ts';
