@@ -147,19 +147,32 @@ export async function verifyToken(secret: Uint8Array, token: string, now?: Date)
       currentDate,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    checkTimes(payload, Math.floor(currentDate.getTime() / 1000));
-    const role = readClaim(payload, 'role');
-    if (role === undefined || !isRole(role)) throw new InvalidTokenError('the token carries no known role');
-    return payload as VerifiedClaims;
+    return verifiedClaims(payload, currentDate);
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the token has expired');
-    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf')
-      throw new InvalidTokenError('the token is not valid yet');
-    if (error instanceof joseErrors.JOSEError)
-      throw new InvalidTokenError(`the token is not valid: ${error.code}`);
-    throw error;
+    throw tokenRefusal(error) ?? error;
   }
+}
+
+/**
+ * What both verifiers check once jose has accepted the signature and the standard claims: the times
+ * ({@link checkTimes}) and a known role under `role` or `custom:role`.
+ */
+export function verifiedClaims(payload: JWTPayload, now: Date): VerifiedClaims {
+  checkTimes(payload, Math.floor(now.getTime() / 1000));
+  const role = readClaim(payload, 'role');
+  if (role === undefined || !isRole(role)) throw new InvalidTokenError('the token carries no known role');
+  return payload as VerifiedClaims;
+}
+
+/** A refusal of jose's (or ours) as the authorizer's InvalidTokenError; undefined for any other error. */
+export function tokenRefusal(error: unknown): InvalidTokenError | undefined {
+  if (error instanceof InvalidTokenError) return error;
+  if (error instanceof joseErrors.JWTExpired) return new InvalidTokenError('the token has expired');
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf')
+    return new InvalidTokenError('the token is not valid yet');
+  if (error instanceof joseErrors.JOSEError)
+    return new InvalidTokenError(`the token is not valid: ${error.code}`);
+  return undefined;
 }
 
 /**

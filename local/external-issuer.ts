@@ -6,14 +6,13 @@
  * signature by the key of the set that `kid` names, `iss`, `aud` (or `client_id` when there is no
  * `aud`), `exp`, `nbf`, `iat`; and, as locally, a known role under `role` or `custom:role`.
  */
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
-import { readClaim } from '#shared/auth.ts';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import {
   CLOCK_TOLERANCE_SECONDS,
-  checkTimes,
   InvalidTokenError,
-  isRole,
+  tokenRefusal,
   type VerifiedClaims,
+  verifiedClaims,
 } from './auth.ts';
 
 /** Checks a bearer token and answers its claims, or throws InvalidTokenError. */
@@ -115,17 +114,13 @@ export function externalTokenVerifier(settings: ExternalIssuer): TokenVerifier {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       checkAudience(payload, settings.audience);
-      checkTimes(payload, Math.floor(now.getTime() / 1000));
-      const role = readClaim(payload, 'role');
-      if (role === undefined || !isRole(role)) throw new InvalidTokenError('the token carries no known role');
-      return payload as VerifiedClaims;
+      return verifiedClaims(payload, now);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the token has expired');
-      if (error instanceof joseErrors.JOSEError)
-        throw new InvalidTokenError(`the token is not valid: ${error.code}`);
-      // the key set could not be fetched: API Gateway refuses the token too
-      throw new InvalidTokenError(`the issuer's keys could not be read: ${(error as Error).message}`);
+      // otherwise the key set could not be fetched: API Gateway refuses the token too
+      throw (
+        tokenRefusal(error) ??
+        new InvalidTokenError(`the issuer's keys could not be read: ${(error as Error).message}`)
+      );
     }
   };
 }
