@@ -13,9 +13,8 @@ import { AUDITED_TYPES } from '#domain/trail.ts';
 import { TRAIL_STREAM_PARALLELIZATION } from '#shared/limits.ts';
 import { silentLogger } from '#shared/logger.ts';
 import { createDocumentClient } from '#storage/client.ts';
-import { indexPartitions } from '#storage/keys.ts';
 import { GSI } from '#storage/table-definition.ts';
-import { TRAIL_MONTH_SHARDS } from '#storage/trail-store.ts';
+import { trailMonthPartitions } from '#storage/trail-store.ts';
 import { createTrailHandler, entryOfRecord } from '../functions/trail/create-handler.ts';
 import { createStreamConsumer, type StreamConsumer } from '../local/stream-reader.ts';
 
@@ -84,11 +83,8 @@ client.destroy();
  */
 async function countTrailItems(): Promise<number> {
   const months = [...new Set([shanghaiMonth(new Date(startedAt)), shanghaiMonth(new Date())])];
-  const partitions = months.flatMap((month) =>
-    Array.from({ length: TRAIL_MONTH_SHARDS }, (_, shard) => indexPartitions.trailOfMonth(month, shard)),
-  );
   let count = 0;
-  for (const partition of partitions) {
+  for (const partition of months.flatMap(trailMonthPartitions)) {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(

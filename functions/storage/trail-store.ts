@@ -93,6 +93,11 @@ export async function subjectTrail(
   };
 }
 
+/** The month index's partitions of one month's trail, one per shard. */
+export function trailMonthPartitions(month: string): string[] {
+  return Array.from({ length: TRAIL_MONTH_SHARDS }, (_, shard) => indexPartitions.trailOfMonth(month, shard));
+}
+
 /**
  * The month's trail, oldest first: each shard read after the last entry returned, merged by time.
  * `after` is that entry's index sort key (`<at>#<id>`).
@@ -102,9 +107,8 @@ export async function monthTrail(
   month: string,
   page: { limit: number; after?: string },
 ): Promise<TrailPage> {
-  const shards = Array.from({ length: TRAIL_MONTH_SHARDS }, (_, shard) => shard);
   const perShard = await Promise.all(
-    shards.map(async (shard) => {
+    trailMonthPartitions(month).map(async (partition) => {
       const result = await deps.client.send(
         new QueryCommand({
           TableName: deps.tableName,
@@ -114,7 +118,7 @@ export async function monthTrail(
               ? `${GSI.auditByMonth.partitionKey} = :pk`
               : `${GSI.auditByMonth.partitionKey} = :pk AND ${GSI.auditByMonth.sortKey} > :after`,
           ExpressionAttributeValues: {
-            ':pk': indexPartitions.trailOfMonth(month, shard),
+            ':pk': partition,
             ...(page.after === undefined ? {} : { ':after': page.after }),
           },
           Limit: page.limit,
