@@ -4,12 +4,10 @@
  * region or account: ARNs come from the resources or from `Aws.*`, so it deploys to the China regions too.
  */
 
-import { CfnOutput, Duration, Lazy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -24,9 +22,9 @@ import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
 import { JobFunction, PROJECT_ROOT } from './constructs/job-function.ts';
+import { scheduleJob } from './constructs/job-schedule.ts';
 import { addOperations, queuesIn } from './constructs/operations.ts';
 import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
-import { scheduleRole } from './constructs/schedule-role.ts';
 import { addTriage } from './constructs/triage.ts';
 import { requireSignIn, type SignInSettings, UserDirectory } from './constructs/user-directory.ts';
 import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
@@ -273,26 +271,15 @@ export class CreditGovernanceStack extends Stack {
         : props.corsAllowOrigins,
     });
 
-    const monthlyRole = scheduleRole(
-      this,
-      'MonthlyEvaluationRole',
-      'Lets EventBridge Scheduler invoke the monthly evaluation',
-    );
-
-    new scheduler.Schedule(this, 'MonthlyEvaluation', {
+    scheduleJob(this, 'MonthlyEvaluation', {
       description: 'Evaluates the month that just ended',
-      schedule: scheduler.ScheduleExpression.expression(MONTHLY_EVALUATION_CRON, TimeZone.ASIA_SHANGHAI),
-      target: new schedulerTargets.LambdaInvoke(evaluate.function, {
-        // The handler derives the month from scheduledTime, never from its clock, so a run can be replayed.
-        input: scheduler.ScheduleTargetInput.fromObject({
-          source: 'schedule',
-          scheduledTime: scheduler.ContextAttribute.scheduledTime,
-        }),
-        role: monthlyRole,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: jobsDeadLetterQueue,
-      }),
+      cron: MONTHLY_EVALUATION_CRON,
+      job: evaluate.function,
+      role: {
+        id: 'MonthlyEvaluationRole',
+        description: 'Lets EventBridge Scheduler invoke the monthly evaluation',
+      },
+      deadLetterQueue: jobsDeadLetterQueue,
     });
 
     acknowledgeStackFindings(this, { bucket, evaluate: evaluate.function, classify: classify.function });

@@ -4,16 +4,14 @@
  * that starts the run of the listings due. Its constructs sit directly in the stack (`Classify`,
  * `ClassifyFailureQueue`, `DailyTriage`), as the stack's acknowledgements name them.
  */
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TRIAGE_STREAM_TYPES } from '../../functions/classify/stream-records.ts';
 import { JobFunction } from './job-function.ts';
-import { scheduleRole } from './schedule-role.ts';
+import { scheduleJob } from './job-schedule.ts';
 import { consumeTableStream } from './stream-consumer.ts';
 
 /** 01:00 every day (Asia/Shanghai), before the offices open: re-triages the listings due that day. */
@@ -49,21 +47,13 @@ export function addTriage(scope: Construct, table: dynamodb.ITable, props: Triag
       'Stream records triage could not handle after its retries: their listings may be on the wrong list; replay them from the queued position.',
     alarmTopic: props.alarmTopic,
   });
-  new scheduler.Schedule(scope, 'DailyTriage', {
+  scheduleJob(scope, 'DailyTriage', {
     description:
       'Starts the day’s re-triage of the listings due (a term ends, a period passes, a plan falls due)',
-    schedule: scheduler.ScheduleExpression.expression(DAILY_TRIAGE_CRON, TimeZone.ASIA_SHANGHAI),
-    target: new schedulerTargets.LambdaInvoke(classify.function, {
-      // the day comes from scheduledTime, never from the clock, so a missed day can be replayed
-      input: scheduler.ScheduleTargetInput.fromObject({
-        source: 'schedule',
-        scheduledTime: scheduler.ContextAttribute.scheduledTime,
-      }),
-      role: scheduleRole(scope, 'DailyTriageRole', 'Lets EventBridge Scheduler start the daily re-triage'),
-      retryAttempts: 3,
-      maxEventAge: Duration.hours(6),
-      deadLetterQueue: props.jobsDeadLetterQueue,
-    }),
+    cron: DAILY_TRIAGE_CRON,
+    job: classify.function,
+    role: { id: 'DailyTriageRole', description: 'Lets EventBridge Scheduler start the daily re-triage' },
+    deadLetterQueue: props.jobsDeadLetterQueue,
   });
   return classify;
 }
