@@ -171,8 +171,9 @@ class ShardReader implements StreamConsumer {
   }
 
   /**
-   * Reads one shard from where it stands until it has nothing more now. Each read starts from a fresh
-   * iterator after the last record handled: DynamoDB Local may refuse an iterator held across reads
+   * Reads one shard from where it stands until it has nothing more now, reading the next page while the
+   * current one is delivered, as Lambda's poller does. Each read starts from a fresh iterator after the
+   * last record handled: DynamoDB Local may refuse an iterator held across reads
    * (TrimmedDataAccessException, "Invalid ShardId in ShardIterator") although nothing was trimmed, so
    * an iterator is never kept, and a refused one is made again from the same place.
    */
@@ -180,8 +181,9 @@ class ShardReader implements StreamConsumer {
     let handed = 0;
     let refused = 0;
     let iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
-    while (iterator !== undefined && !this.stopped) {
-      const page = await this.records(shardId, iterator);
+    let ahead = this.readAhead(shardId, iterator);
+    while (ahead !== undefined && !this.stopped) {
+      const page = await ahead;
       if (page === undefined) {
         if (++refused > MAX_REFUSED_ITERATORS) {
           throw new Error(
@@ -189,8 +191,11 @@ class ShardReader implements StreamConsumer {
           );
         }
         iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
+        ahead = this.readAhead(shardId, iterator);
         continue;
       }
+      iterator = page.next;
+      ahead = page.records.length === 0 ? undefined : this.readAhead(shardId, iterator);
       const passing = page.records
         .map((record) => lambdaStreamRecord(record, arn))
         .filter((record) => matchesTypeFilter(record, this.options.types));
@@ -198,13 +203,22 @@ class ShardReader implements StreamConsumer {
       const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
       if (last !== undefined) state.shards[shardId] = last;
       handed += passing.length;
-      iterator = page.next;
-      if (page.records.length === 0) break;
     }
     // a shard with no next iterator is closed and read to its end
     if (iterator === undefined) state.shards[shardId] = DONE;
     await this.progress.save();
     return handed;
+  }
+
+  /**
+   * The page at `iterator`, asked for now and awaited later; nothing when the shard is closed. A failed
+   * read is kept for the await, and not reported as unhandled if the reader stops before it.
+   */
+  private readAhead(shardId: string, iterator: string | undefined) {
+    if (iterator === undefined) return undefined;
+    const page = this.records(shardId, iterator);
+    page.catch(() => undefined);
+    return page;
   }
 
   /**

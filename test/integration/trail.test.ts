@@ -287,6 +287,52 @@ describe('the local stream reader', () => {
     expect(handed).toHaveLength(8);
     expect(new Set(handed).size).toBe(8);
   });
+  it("reads a shard's next page while the current one is delivered, as Lambda's poller does", async () => {
+    // Prepare: pages of two records, so 4 listings (8 records) make 4 pages; the reads are counted
+    const streams = new DynamoDBStreamsClient({
+      endpoint: table.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let reads = 0;
+    const pageOf = new Map<string, number>();
+    streams.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'GetRecordsCommand') return next(args);
+        const read = ++reads;
+        (args.input as { Limit?: number }).Limit = 2;
+        const result = await next(args);
+        const output = result.output as { Records?: { dynamodb?: { SequenceNumber?: string } }[] };
+        for (const record of output.Records ?? []) pageOf.set(record.dynamodb?.SequenceNumber ?? '', read);
+        return result;
+      },
+      { step: 'initialize', name: 'smallPages' },
+    );
+    // for each delivered batch: reads asked for beyond the one that returned the batch
+    const readsAhead: number[] = [];
+    const consumer = createStreamConsumer({
+      endpoint: table.endpoint,
+      tableName: table.tableName,
+      name: 'read-ahead',
+      types: AUDITED_TYPES,
+      handler: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const page = pageOf.get(event.Records[0]?.dynamodb?.SequenceNumber ?? '') ?? reads;
+        readsAhead.push(reads - page);
+        return { batchItemFailures: [] };
+      },
+      streams,
+      log: () => undefined,
+    });
+    const uscc = makeUscc(7);
+    for (let index = 0; index < 4; index++) await list(deps, uscc, `(2022)冀0102执6${index}号`, clerk);
+    // Act
+    await consumer.drain();
+    await consumer.stop();
+    // Assess: while a page was delivered, the page after it had been asked for
+    expect(readsAhead.length).toBeGreaterThanOrEqual(4);
+    expect(readsAhead.every((ahead) => ahead === 1)).toBe(true);
+  });
 });
 
 describe('a batch that keeps failing', () => {
