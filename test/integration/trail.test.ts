@@ -240,27 +240,52 @@ describe("the month's trail", () => {
   });
 });
 
+interface GetRecordsPage {
+  Records?: { dynamodb?: { SequenceNumber?: string } }[];
+}
+
+/**
+ * A Streams client on the test table whose GetRecords calls, numbered from 1, are seen by `before` (which
+ * may change the input, or throw instead of reading) and `after` (which sees the page read).
+ */
+function streamsAroundGetRecords(around: {
+  before?: (read: number, input: { Limit?: number }) => void;
+  after?: (read: number, page: GetRecordsPage) => void;
+}): DynamoDBStreamsClient {
+  const streams = new DynamoDBStreamsClient({
+    endpoint: table.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let reads = 0;
+  streams.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'GetRecordsCommand') return next(args);
+      const read = ++reads;
+      around.before?.(read, args.input as { Limit?: number });
+      const result = await next(args);
+      around.after?.(read, result.output as GetRecordsPage);
+      return result;
+    },
+    { step: 'initialize', name: 'aroundGetRecords' },
+  );
+  return streams;
+}
+
 describe('the local stream reader', () => {
   it('makes a refused iterator again from where it stood and hands on every record once', async () => {
-    // Prepare: DynamoDB Local sometimes calls a good iterator trimmed; every third read is refused so
-    const streams = new DynamoDBStreamsClient({
-      endpoint: table.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    // Prepare: DynamoDB Local sometimes calls a good iterator trimmed; every third read is refused here
     let reads = 0;
-    streams.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'GetRecordsCommand' && ++reads % 3 === 0) {
+    const streams = streamsAroundGetRecords({
+      before: (read) => {
+        reads = read;
+        if (read % 3 === 0)
           throw new TrimmedDataAccessException({
             message: 'read past the oldest stream record',
             $metadata: {},
           });
-        }
-        return next(args);
       },
-      { step: 'initialize', name: 'refuseIterators' },
-    );
+    });
     const uscc = makeUscc(5);
     const handed: string[] = [];
     const consumer = createStreamConsumer({
@@ -288,26 +313,18 @@ describe('the local stream reader', () => {
     expect(new Set(handed).size).toBe(8);
   });
   it("reads a shard's next page while the current one is delivered, as Lambda's poller does", async () => {
-    // Prepare: pages of two records, so 4 listings (8 records) make 4 pages; the reads are counted
-    const streams = new DynamoDBStreamsClient({
-      endpoint: table.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    // Prepare: pages of two stream records, each page numbered by the read that returned it
     let reads = 0;
     const pageOf = new Map<string, number>();
-    streams.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'GetRecordsCommand') return next(args);
-        const read = ++reads;
-        (args.input as { Limit?: number }).Limit = 2;
-        const result = await next(args);
-        const output = result.output as { Records?: { dynamodb?: { SequenceNumber?: string } }[] };
-        for (const record of output.Records ?? []) pageOf.set(record.dynamodb?.SequenceNumber ?? '', read);
-        return result;
+    const streams = streamsAroundGetRecords({
+      before: (read, input) => {
+        reads = read;
+        input.Limit = 2;
       },
-      { step: 'initialize', name: 'smallPages' },
-    );
+      after: (read, page) => {
+        for (const record of page.Records ?? []) pageOf.set(record.dynamodb?.SequenceNumber ?? '', read);
+      },
+    });
     // for each delivered batch: reads asked for beyond the one that returned the batch
     const readsAhead: number[] = [];
     const consumer = createStreamConsumer({
