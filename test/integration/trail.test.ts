@@ -246,12 +246,13 @@ interface GetRecordsPage {
 
 /**
  * A Streams client on the test table whose GetRecords calls, numbered from 1, are seen by `before` (which
- * may change the input, or throw instead of reading) and `after` (which sees the page read).
+ * may change the input, or throw instead of reading) and `after` (which sees the page read); `reads()`
+ * tells how many were asked for so far.
  */
 function streamsAroundGetRecords(around: {
   before?: (read: number, input: { Limit?: number }) => void;
   after?: (read: number, page: GetRecordsPage) => void;
-}): DynamoDBStreamsClient {
+}): { streams: DynamoDBStreamsClient; reads: () => number } {
   const streams = new DynamoDBStreamsClient({
     endpoint: table.endpoint,
     region: 'us-east-1',
@@ -269,16 +270,14 @@ function streamsAroundGetRecords(around: {
     },
     { step: 'initialize', name: 'aroundGetRecords' },
   );
-  return streams;
+  return { streams, reads: () => reads };
 }
 
 describe('the local stream reader', () => {
   it('makes a refused iterator again from where it stood and hands on every record once', async () => {
     // Prepare: DynamoDB Local sometimes calls a good iterator trimmed; every third read is refused here
-    let reads = 0;
-    const streams = streamsAroundGetRecords({
+    const { streams, reads } = streamsAroundGetRecords({
       before: (read) => {
-        reads = read;
         if (read % 3 === 0)
           throw new TrimmedDataAccessException({
             message: 'read past the oldest stream record',
@@ -308,17 +307,15 @@ describe('the local stream reader', () => {
     await consumer.drain();
     await consumer.stop();
     // Assess
-    expect(reads).toBeGreaterThan(3);
+    expect(reads()).toBeGreaterThan(3);
     expect(handed).toHaveLength(8);
     expect(new Set(handed).size).toBe(8);
   });
   it("reads a shard's next page while the current one is delivered, as Lambda's poller does", async () => {
     // Prepare: pages of two stream records, each page numbered by the read that returned it
-    let reads = 0;
     const pageOf = new Map<string, number>();
-    const streams = streamsAroundGetRecords({
-      before: (read, input) => {
-        reads = read;
+    const { streams, reads } = streamsAroundGetRecords({
+      before: (_read, input) => {
         input.Limit = 2;
       },
       after: (read, page) => {
@@ -334,8 +331,8 @@ describe('the local stream reader', () => {
       types: AUDITED_TYPES,
       handler: async (event) => {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        const page = pageOf.get(event.Records[0]?.dynamodb?.SequenceNumber ?? '') ?? reads;
-        readsAhead.push(reads - page);
+        const page = pageOf.get(event.Records[0]?.dynamodb?.SequenceNumber ?? '') ?? reads();
+        readsAhead.push(reads() - page);
         return { batchItemFailures: [] };
       },
       streams,
