@@ -181,6 +181,10 @@ function guardedPart(
     },
   });
   entry.once('error', (error) => part.destroy(error));
+  // The inflater fills a part before anyone reads it, so it may go over its limit while no one listens.
+  // The error stays on the part (it is destroyed with it) and reaches whoever reads it, or waits for it;
+  // this listener only keeps it from being thrown where nothing can catch it.
+  part.on('error', () => {});
   return entry.pipe(part);
 }
 
