@@ -5,12 +5,8 @@
  */
 
 import { CfnOutput, Duration, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DROP_PREFIX } from '#shared/drop-folder.ts';
 import { ENV } from '#shared/env-names.ts';
@@ -21,10 +17,10 @@ import { addConsoleSite, type ConsoleSiteSettings } from './constructs/console-s
 import { type ApiThrottle, CreditApi } from './constructs/credit-api.ts';
 import { createCreditTable } from './constructs/credit-table.ts';
 import { DropFolder } from './constructs/drop-folder.ts';
+import { addFailureRoutes } from './constructs/failure-routes.ts';
 import { JobFunction, PROJECT_ROOT } from './constructs/job-function.ts';
 import { scheduleJob } from './constructs/job-schedule.ts';
 import { addOperations, queuesIn } from './constructs/operations.ts';
-import { alarmWhenMessagesWait } from './constructs/queue-alarm.ts';
 import { addTriage } from './constructs/triage.ts';
 import { requireSignIn, type SignInSettings, UserDirectory } from './constructs/user-directory.ts';
 import { acknowledgeStackFindings } from './stack-acknowledgements.ts';
@@ -134,27 +130,9 @@ export class CreditGovernanceStack extends Stack {
     });
     const { bucket, queue } = dropFolder;
 
-    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'credit-governance alarms',
-      enforceSSL: true,
-    });
-    if (props.alarmEmail)
-      alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
-    dropFolder.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
-
-    // Asynchronous invocations of classify and evaluate that still fail after Lambda's retries, and
-    // schedule runs that could not be delivered, land here with their event, so a month can be replayed.
-    const jobsDeadLetterQueue = new sqs.Queue(this, 'JobsDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    alarmWhenMessagesWait(
-      this,
-      'JobsDeadLetterAlarm',
-      jobsDeadLetterQueue,
-      'A classification or evaluation run failed and waits in the jobs dead-letter queue.',
-    ).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    const { alarmTopic, jobsDeadLetterQueue } = addFailureRoutes(this, props.alarmEmail, [
+      dropFolder.deadLetterAlarm,
+    ]);
 
     const common = { logRetention, tracing };
     const counterShards = props.counterShards ?? DEFAULT_COUNTER_SHARDS;

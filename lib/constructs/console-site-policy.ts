@@ -1,11 +1,15 @@
 /**
  * What the deployed console may call and how it signs in: the hosts of its Content-Security-Policy's
- * `connect-src`, the policy itself, and the hosted UI's OAuth endpoints its config.json names. Kept apart
- * from the construct (console-site.ts), which only places them; its file comment says why the policy
- * names regional hosts rather than the API and the bucket.
+ * `connect-src`, the policy itself and the response headers that carry it, and the hosted UI's OAuth
+ * endpoints its config.json names. Kept apart from the construct (console-site.ts), which only places
+ * them; its file comment says why the policy names regional hosts rather than the API and the bucket.
  */
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type { Construct } from 'constructs';
 import type { ConsoleSignIn } from './console-site.ts';
+
+const TWO_YEARS = Duration.days(730);
 
 /**
  * The hosts the console calls besides its own origin, none of which may depend on the console (see
@@ -48,4 +52,37 @@ export function hostedUiSignIn(baseUrl: string, clientId: string): ConsoleSignIn
     clientId,
     scopes: ['openid', 'email', 'profile'],
   };
+}
+
+/**
+ * The response headers of every file the console serves: HSTS, the Content-Security-Policy with
+ * `connectSources`, no framing, no sniffing, no referrer, no camera or microphone.
+ */
+export function securityHeadersPolicy(
+  scope: Construct,
+  connectSources: readonly string[],
+): cloudfront.ResponseHeadersPolicy {
+  return new cloudfront.ResponseHeadersPolicy(scope, 'SecurityHeaders', {
+    comment: 'credit-governance console: HSTS, CSP, no framing, no sniffing, no referrer',
+    securityHeadersBehavior: {
+      strictTransportSecurity: { accessControlMaxAge: TWO_YEARS, includeSubdomains: true, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: contentSecurityPolicy(connectSources),
+        override: true,
+      },
+    },
+    customHeadersBehavior: {
+      customHeaders: [
+        {
+          header: 'Permissions-Policy',
+          value: 'camera=(), microphone=(), geolocation=(), payment=()',
+          override: true,
+        },
+        { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+      ],
+    },
+  });
 }

@@ -29,7 +29,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { acknowledgeConsoleFindings } from '../stack-acknowledgements.ts';
-import { contentSecurityPolicy, hostedUiSignIn, regionalConnectSources } from './console-site-policy.ts';
+import { hostedUiSignIn, regionalConnectSources, securityHeadersPolicy } from './console-site-policy.ts';
 
 /** The console's own domain name, with its certificate (in us-east-1, as CloudFront requires). */
 export interface ConsoleDomain {
@@ -82,7 +82,6 @@ export interface ConsoleSiteProps {
 const ENTRY_FILES = ['index.html', 'config.json'] as const;
 /** Vite's hashed chunks: a new build never reuses a name, so a year's cache is safe. */
 const ASSETS_PATTERN = 'assets/*';
-const TWO_YEARS = Duration.days(730);
 
 /** The console is missing at synthesis: a deployment would serve nothing. */
 export class ConsoleNotBuiltError extends Error {
@@ -132,29 +131,7 @@ export class ConsoleSite extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.headersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'credit-governance console: HSTS, CSP, no framing, no sniffing, no referrer',
-      securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: TWO_YEARS, includeSubdomains: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
-        contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(props.connectSources),
-          override: true,
-        },
-      },
-      customHeadersBehavior: {
-        customHeaders: [
-          {
-            header: 'Permissions-Policy',
-            value: 'camera=(), microphone=(), geolocation=(), payment=()',
-            override: true,
-          },
-          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
-        ],
-      },
-    });
+    this.headersPolicy = securityHeadersPolicy(this, props.connectSources);
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     const common = {
