@@ -36,6 +36,8 @@ export interface GroupResult {
    * everything rather than assume its unknown subjects new.
    */
   readonly foundExisting: boolean;
+  /** Subjects the group created (none stored before it). */
+  readonly created: readonly string[];
 }
 
 function countItems(deps: StoreDeps, actor: Actor, rows: readonly ReadyRow[], at: string): TransactItems {
@@ -52,8 +54,11 @@ export interface PreparedGroup {
   readonly actions: TransactItems;
   readonly moved: readonly Subject[];
   readonly at: string;
-  /** The planning assumed unknown subjects new (checked by the transaction's conditions). */
-  readonly optimistic: boolean;
+  /**
+   * The planning assumed unknown subjects new, or listings of subjects this import created (checked by
+   * the transaction's conditions).
+   */
+  readonly assumed: boolean;
   /** Subjects this import had written when the group was planned. */
   readonly known: ReadonlySet<string>;
   readonly result: GroupResult;
@@ -64,6 +69,12 @@ export interface GroupOptions {
   readonly written?: ReadonlySet<string>;
   /** Assume subjects not in `written` are new and skip reading them. */
   readonly optimistic?: boolean;
+  /**
+   * Subjects this import created. Every listing such a subject has, this import wrote, and the file
+   * lists a listing once (repeats are dropped before), so a listing row of theirs is assumed new and not
+   * read; the transaction's not-exists condition checks it, as for the optimistic subjects.
+   */
+  readonly created?: ReadonlySet<string>;
 }
 
 /** What a group read: subjects by USCC, and each subject's listings by sort key. */
@@ -74,15 +85,19 @@ interface GroupState {
   readonly found: ReadonlySet<string>;
 }
 
-/** Reads consistently the subjects named and the listings the rows carry for them. */
+/**
+ * Reads consistently the subjects named and the listings the rows carry for them, but the listings of
+ * subjects this import created.
+ */
 async function readGroupState(
   deps: StoreDeps,
   rows: readonly ReadyRow[],
   toRead: readonly string[],
+  created: ReadonlySet<string>,
 ): Promise<GroupState> {
   const readSet = new Set(toRead);
   const refs = rows.flatMap((row) =>
-    row.kind === 'listing' && readSet.has(row.subject.uscc)
+    row.kind === 'listing' && readSet.has(row.subject.uscc) && !created.has(row.subject.uscc)
       ? [keys.listing(row.subject.uscc, row.listing.listType, row.listing.key)]
       : [],
   );
@@ -121,6 +136,7 @@ function planGroupSubjects(
   const counters = [];
   const flows = [];
   const moved: Subject[] = [];
+  const created: string[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     const before = state.subjects.get(uscc);
     const writes = planSubjectWrites(
@@ -131,13 +147,16 @@ function planGroupSubjects(
       subjectChanges(subjectRows, tally),
     );
     if (writes === undefined) continue;
-    if (before === undefined) tally.subjectsNew += 1;
+    if (before === undefined) {
+      tally.subjectsNew += 1;
+      created.push(uscc);
+    }
     actions.push(...writes.actions);
     counters.push(...writes.counters);
     flows.push(...writes.flows);
     if (before !== undefined && before.district !== writes.subject.district) moved.push(writes.subject);
   }
-  return { actions: [...actions, ...counterActions(deps, counters, flows)], moved };
+  return { actions: [...actions, ...counterActions(deps, counters, flows)], moved, created };
 }
 
 /**
@@ -161,7 +180,8 @@ export async function prepareGroup(
   const known = options.written ?? new Set<string>();
   const optimistic = options.optimistic === true && rows.every((row) => row.kind === 'listing');
   const toRead = optimistic ? [...bySubject.keys()].filter((uscc) => known.has(uscc)) : [...bySubject.keys()];
-  const state = await readGroupState(deps, rows, toRead);
+  const created = options.created ?? new Set<string>();
+  const state = await readGroupState(deps, rows, toRead, created);
 
   const tally = emptyCounts();
   addCounts(tally, rowCounts);
@@ -179,16 +199,16 @@ export async function prepareGroup(
     actions,
     moved: planned.moved,
     at,
-    optimistic,
+    assumed: optimistic || rows.some((row) => row.kind === 'listing' && created.has(row.subject.uscc)),
     known,
-    result: { counts: tally, foundExisting },
+    result: { counts: tally, foundExisting, created: planned.created },
   };
 }
 
 /**
  * Commits a prepared group in one transaction. When it raced another writer, or its planning assumed
- * new a subject that exists, it is planned again from what is stored; a group too big for one
- * transaction is written subject by subject.
+ * new a subject or a listing that exists, it is planned again from what is stored; a group too big for
+ * one transaction is written subject by subject.
  */
 export async function commitGroup(
   deps: StoreDeps,
@@ -205,8 +225,8 @@ export async function commitGroup(
       if (!isTransactionRace(error)) throw error;
       if (raceOnExtra(error, actions.length - 1))
         throw new ChunkTakenOverError(position.importId, position.chunk);
-      // the assumption failed: something existed already; plan again from what is stored
-      if (prepared.optimistic)
+      // an assumption failed: something existed already; plan again from what is stored, reading all
+      if (prepared.assumed)
         return applyGroup(deps, actor, position, rows, rowCounts, { written: prepared.known });
     }
   }
@@ -237,6 +257,7 @@ async function applySubjectBySubject(
 ): Promise<GroupResult> {
   const tally = emptyCounts();
   addCounts(tally, rowCounts);
+  const created: string[] = [];
   for (const [uscc, subjectRows] of bySubject) {
     let attemptTally = emptyCounts();
     const writes = await changeSubjectWith(deps, uscc, actor, () => {
@@ -245,7 +266,10 @@ async function applySubjectBySubject(
     });
     addCounts(tally, attemptTally);
     if (writes === undefined) continue;
-    if (writes.subject.version === 1) tally.subjectsNew += 1;
+    if (writes.subject.version === 1) {
+      tally.subjectsNew += 1;
+      created.push(uscc);
+    }
     tally.itemsWritten += writes.actions.length + 1;
   }
   const counts = countItems(deps, actor, rows, at);
@@ -258,5 +282,5 @@ async function applySubjectBySubject(
     if (isTransactionRace(error)) throw new ChunkTakenOverError(position.importId, position.chunk);
     throw error;
   }
-  return { counts: tally, foundExisting: true };
+  return { counts: tally, foundExisting: true, created };
 }

@@ -145,6 +145,8 @@ class ChunkWriter {
    * wrote and assumes the rest new (checked by the transaction's conditions).
    */
   private readonly written = new Set<string>();
+  /** Subjects this import created: their listings are all its own, so none is read (apply-group.ts). */
+  private readonly created = new Set<string>();
   private optimistic = false;
   /** Groups taken from the planner and not yet committed, in commit order. */
   private readonly uncommitted: UncommittedGroup[] = [];
@@ -204,7 +206,7 @@ class ChunkWriter {
       planned.position,
       planned.rows,
       planned.rowCounts,
-      { written: this.written, optimistic: this.optimistic },
+      { written: this.written, optimistic: this.optimistic, created: this.created },
     );
     return { prepared, group };
   }
@@ -214,6 +216,7 @@ class ChunkWriter {
     try {
       result = await commitGroup(this.source.deps.store, this.actor, current.prepared);
       for (const uscc of current.group.subjects) this.written.add(uscc);
+      for (const uscc of result.created) this.created.add(uscc);
     } finally {
       this.uncommitted.splice(this.uncommitted.indexOf(current.group), 1);
       current.group.settle();

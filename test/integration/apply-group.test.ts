@@ -1,7 +1,9 @@
 /**
  * One write group: read-then-plan, the optimistic path that reads only the subjects this import wrote
- * when the previous group found nothing older, and the retry from full reads when that assumption fails.
+ * when the previous group found nothing older, the listings of subjects this import created that are
+ * not read, and the retry from full reads when either assumption fails.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER } from '#domain/counting.ts';
 import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
@@ -31,6 +33,37 @@ function listingRow(serial: number, caseNo: string): ReadyRow {
     listing: { listType: 'court-debtor', key: caseNo, caseNo, department: '长安区人民法院', source: 'court' },
   };
 }
+
+/** The sort keys of every item the client reads by BatchGet while `act` runs. */
+async function keysReadDuring(
+  client: DynamoDBDocumentClient,
+  act: () => Promise<unknown>,
+): Promise<string[]> {
+  const read: string[] = [];
+  const name = `watch-batch-get-${Math.random()}`;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, { Keys?: { SK?: string }[] }> };
+      for (const request of Object.values(input.RequestItems ?? {}))
+        for (const key of request.Keys ?? []) if (key.SK !== undefined) read.push(key.SK);
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await act();
+  } finally {
+    client.middlewareStack.remove(name);
+  }
+  return read;
+}
+
+const position = (importId: string, groupsDone: number) => ({
+  importId,
+  chunk: 0,
+  before: { checkpoint: -1, groupsDone },
+  after: { checkpoint: -1, groupsDone: groupsDone + 1 },
+});
 
 beforeAll(async () => {
   const table = await createTestTable('apply-group');
@@ -140,5 +173,66 @@ describe('applyGroup', () => {
     expect(result.counts.registryUpdated).toBe(120);
     const stored = await Promise.all(serials.map((serial) => getSubject(deps, makeUscc(serial))));
     expect(stored.map((subject) => subject?.registrationStatus)).toEqual(serials.map(() => 'revoked'));
+  });
+
+  it('names the subjects it created, and reads none of their listings in a later group', async () => {
+    // Prepare: a first group creates subject 60 with one listing
+    await createChunks(deps, 'imp-4', [{ fromRow: 0, toRow: 99 }]);
+    const first = await applyGroup(deps, actor, position('imp-4', 0), [listingRow(60, 'P-1')], emptyCounts());
+    expect(first.created).toEqual([makeUscc(60)]);
+    const created = new Set(first.created);
+
+    // Act: a later group lists the subject again, under another case
+    let result: Awaited<ReturnType<typeof applyGroup>> | undefined;
+    const read = await keysReadDuring(deps.client, async () => {
+      result = await applyGroup(deps, actor, position('imp-4', 1), [listingRow(60, 'P-2')], emptyCounts(), {
+        written: created,
+        optimistic: true,
+        created,
+      });
+    });
+
+    // Assess: the subject was read, its listing not; two listings, counters equal a recount
+    expect(read).toEqual(['PROFILE']);
+    expect(result?.counts).toMatchObject({ listingsNew: 1, subjectsNew: 0 });
+    expect(result?.created).toEqual([]);
+    expect((await getSubject(deps, makeUscc(60)))?.activeListings).toBe(2);
+    const truth = await recountFromListings(deps);
+    expect(
+      compareCounts(await readCurrentCounters(deps), truth.counts, [
+        COUNTER.listedSubjects,
+        COUNTER.activeListings,
+      ]),
+    ).toEqual([]);
+  });
+
+  it('writes again from full reads when a listing of a subject it created exists after all', async () => {
+    // Prepare: subject 70 created with listing Q-1, which a later row lists again (a partial push does
+    // not drop repeats across buffers)
+    await createChunks(deps, 'imp-5', [{ fromRow: 0, toRow: 99 }]);
+    const first = await applyGroup(deps, actor, position('imp-5', 0), [listingRow(70, 'Q-1')], emptyCounts());
+    const created = new Set(first.created);
+
+    // Act
+    const result = await applyGroup(
+      deps,
+      actor,
+      position('imp-5', 1),
+      [listingRow(70, 'Q-1'), listingRow(71, 'Q-2')],
+      { rows: 2 },
+      { written: created, created },
+    );
+
+    // Assess: the listing is found unchanged, not written twice; the other row lands; counts hold
+    expect(result.counts).toMatchObject({ rows: 2, listingsUnchanged: 1, listingsNew: 1, subjectsNew: 1 });
+    expect((await getSubject(deps, makeUscc(70)))?.activeListings).toBe(1);
+    const truth = await recountFromListings(deps);
+    expect(
+      compareCounts(await readCurrentCounters(deps), truth.counts, [
+        COUNTER.listedSubjects,
+        COUNTER.activeListings,
+      ]),
+    ).toEqual([]);
+    expect(await getChunk(deps, 'imp-5', 0)).toMatchObject({ groupsDone: 2 });
   });
 });
