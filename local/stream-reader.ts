@@ -17,10 +17,11 @@ import {
   type Shard,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { localClient } from './dynamodb-local.ts';
 import { BatchDelivery, sleep } from './stream-delivery.ts';
 import { lambdaStreamRecord, matchesTypeFilter } from './stream-event.ts';
+import { ShardLanes } from './stream-lanes.ts';
 import { DONE, type Progress, StreamProgress } from './stream-progress.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
@@ -57,22 +58,6 @@ export interface StreamConsumer {
   /** Polls in the background until {@link stop}. */
   start(): void;
   stop(): Promise<void>;
-}
-
-/**
- * Records in at most `lanes` groups by a hash of their partition key, each group in the records' order;
- * empty groups left out.
- */
-export function splitByPartitionKey(records: readonly DynamoDBRecord[], lanes: number): DynamoDBRecord[][] {
-  if (lanes <= 1) return records.length === 0 ? [] : [[...records]];
-  const groups: DynamoDBRecord[][] = Array.from({ length: lanes }, () => []);
-  for (const record of records) {
-    const key = JSON.stringify(record.dynamodb?.Keys?.PK ?? record.dynamodb?.Keys ?? '');
-    let hash = 0;
-    for (let index = 0; index < key.length; index++) hash = (hash * 31 + key.charCodeAt(index)) >>> 0;
-    groups[hash % lanes]?.push(record);
-  }
-  return groups.filter((group) => group.length > 0);
 }
 
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
@@ -172,7 +157,8 @@ class ShardReader implements StreamConsumer {
 
   /**
    * Reads one shard from where it stands until it has nothing more now, reading the next page while the
-   * current one is delivered, as Lambda's poller does. Each read starts from a fresh iterator after the
+   * current ones are delivered, their lanes each at its own pace (stream-lanes.ts), as Lambda's poller
+   * does; the checkpoint moves past a page once it is delivered. Each read starts from a fresh iterator after the
    * last record handled: DynamoDB Local may refuse an iterator held across reads
    * (TrimmedDataAccessException, "Invalid ShardId in ShardIterator") although nothing was trimmed, so
    * an iterator is never kept, and a refused one is made again from the same place.
@@ -180,29 +166,44 @@ class ShardReader implements StreamConsumer {
   private async readShard(arn: string, shardId: string, state: Progress): Promise<number> {
     let handed = 0;
     let refused = 0;
-    let iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
+    // where the next page starts: after the last page read, which may still be being delivered
+    let position = state.shards[shardId];
+    let iterator = await this.iteratorFor(arn, shardId, position);
     let ahead = this.readAhead(shardId, iterator);
-    while (ahead !== undefined && !this.stopped) {
-      const page = await ahead;
-      if (page === undefined) {
-        if (++refused > MAX_REFUSED_ITERATORS) {
-          throw new Error(
-            `shard ${shardId} keeps refusing iterators after ${state.shards[shardId] ?? 'the start'}`,
-          );
+    const lanes = new ShardLanes(this.options.parallelization ?? 1, (records) =>
+      this.delivery.deliver(arn, shardId, records),
+    );
+    const delivering: Promise<void>[] = [];
+    try {
+      while (ahead !== undefined && !this.stopped) {
+        const page = await ahead;
+        if (page === undefined) {
+          if (++refused > MAX_REFUSED_ITERATORS) {
+            throw new Error(`shard ${shardId} keeps refusing iterators after ${position ?? 'the start'}`);
+          }
+          iterator = await this.iteratorFor(arn, shardId, position);
+          ahead = this.readAhead(shardId, iterator);
+          continue;
         }
-        iterator = await this.iteratorFor(arn, shardId, state.shards[shardId]);
-        ahead = this.readAhead(shardId, iterator);
-        continue;
+        iterator = page.next;
+        ahead = page.records.length === 0 ? undefined : this.readAhead(shardId, iterator);
+        const passing = page.records
+          .map((record) => lambdaStreamRecord(record, arn))
+          .filter((record) => matchesTypeFilter(record, this.options.types));
+        const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
+        if (last !== undefined) position = last;
+        // the checkpoint moves past a page once it and every page before it are delivered
+        const delivered = lanes.page(passing).then(() => {
+          if (last !== undefined) state.shards[shardId] = last;
+        });
+        delivered.catch(() => undefined);
+        delivering.push(delivered);
+        if (delivering.length >= PAGES_DELIVERING) await delivering.shift();
+        handed += passing.length;
       }
-      iterator = page.next;
-      ahead = page.records.length === 0 ? undefined : this.readAhead(shardId, iterator);
-      const passing = page.records
-        .map((record) => lambdaStreamRecord(record, arn))
-        .filter((record) => matchesTypeFilter(record, this.options.types));
-      if (passing.length > 0) await this.deliverInLanes(arn, shardId, passing);
-      const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last !== undefined) state.shards[shardId] = last;
-      handed += passing.length;
+      for (const delivered of delivering) await delivered;
+    } finally {
+      await lanes.settle();
     }
     // a shard with no next iterator is closed and read to its end
     if (iterator === undefined) state.shards[shardId] = DONE;
@@ -219,15 +220,6 @@ class ShardReader implements StreamConsumer {
     const page = this.records(shardId, iterator);
     page.catch(() => undefined);
     return page;
-  }
-
-  /**
-   * A page's records in `parallelization` lanes by partition key, the lanes at once: one item's records
-   * stay in one lane and in order, as Lambda keeps them with a ParallelizationFactor.
-   */
-  private async deliverInLanes(arn: string, shardId: string, records: DynamoDBRecord[]): Promise<void> {
-    const lanes = splitByPartitionKey(records, this.options.parallelization ?? 1);
-    await Promise.all(lanes.map((lane) => this.delivery.deliver(arn, shardId, lane)));
   }
 
   /** One page of a shard; undefined when DynamoDB refused the iterator and it must be made again. */
@@ -285,6 +277,11 @@ class ShardReader implements StreamConsumer {
 
 /** Iterators re-made for one shard in one read before the read gives up (the poll retries later). */
 const MAX_REFUSED_ITERATORS = 5;
+/**
+ * Pages of a shard whose lanes may still be delivering when the next is read: the reader waits for the
+ * oldest beyond it, so a slow handler holds at most this many pages and the one read ahead.
+ */
+export const PAGES_DELIVERING = 4;
 
 /** An iterator DynamoDB will not read from: expired, or one DynamoDB Local wrongly calls trimmed or unknown. */
 function isRefusedIterator(error: unknown): boolean {
