@@ -156,12 +156,11 @@ class ShardReader implements StreamConsumer {
   }
 
   /**
-   * Reads one shard from where it stands until it has nothing more now, reading the next page while the
-   * current ones are delivered, their lanes each at its own pace (stream-lanes.ts), as Lambda's poller
-   * does; the checkpoint moves past a page once it is delivered. Each read starts from a fresh iterator after the
-   * last record handled: DynamoDB Local may refuse an iterator held across reads
-   * (TrimmedDataAccessException, "Invalid ShardId in ShardIterator") although nothing was trimmed, so
-   * an iterator is never kept, and a refused one is made again from the same place.
+   * Reads one shard from where it stands until it has nothing more now, reading the next pages while
+   * the current ones are delivered, their lanes each at its own pace (stream-lanes.ts), as Lambda's
+   * poller does; the checkpoint moves past a page once it is delivered. DynamoDB Local may refuse an
+   * iterator held across reads (TrimmedDataAccessException, "Invalid ShardId in ShardIterator")
+   * although nothing was trimmed; a refused one is made again after the last page read.
    */
   private async readShard(arn: string, shardId: string, state: Progress): Promise<number> {
     let handed = 0;
