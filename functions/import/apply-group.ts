@@ -70,9 +70,10 @@ export interface GroupOptions {
   /** Assume subjects not in `written` are new and skip reading them. */
   readonly optimistic?: boolean;
   /**
-   * Subjects this import created. Every listing such a subject has, this import wrote, and the file
-   * lists a listing once (repeats are dropped before), so a listing row of theirs is assumed new and not
-   * read; the transaction's not-exists condition checks it, as for the optimistic subjects.
+   * Subjects this import created. Every listing such a subject has, this import wrote, and a row that
+   * lists one of them again is mostly dropped before (within a buffer, and across the file in a full
+   * push), so a listing row of theirs is assumed new and not read. The transaction's not-exists
+   * condition checks it, as for the optimistic subjects; a repeat that got through is read on the retry.
    */
   readonly created?: ReadonlySet<string>;
 }
