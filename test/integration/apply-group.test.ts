@@ -5,12 +5,11 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNTER } from '#domain/counting.ts';
-import { compareCounts, readCurrentCounters, recountFromListings } from '#storage/counter-store.ts';
 import { getSubject, type StoreDeps } from '#storage/subject-store.ts';
 import { applyGroup, type ReadyRow } from '../../functions/import/apply-group.ts';
 import { emptyCounts } from '../../functions/import/model.ts';
 import { createChunks, getChunk } from '../../functions/storage/import-store.ts';
+import { expectCountersEqualRecount } from '../support/counters.ts';
 import { createTestTable } from '../support/dynamo.ts';
 import { makeUscc } from '../support/files.ts';
 
@@ -107,13 +106,7 @@ describe('applyGroup', () => {
     expect(result.foundExisting).toBe(true);
     expect(result.counts).toMatchObject({ rows: 3, listingsNew: 3, subjectsNew: 2 });
     expect((await getSubject(deps, makeUscc(1)))?.activeListings).toBe(2);
-    const truth = await recountFromListings(deps);
-    expect(
-      compareCounts(await readCurrentCounters(deps), truth.counts, [
-        COUNTER.listedSubjects,
-        COUNTER.activeListings,
-      ]),
-    ).toEqual([]);
+    await expectCountersEqualRecount(deps);
     expect(await getChunk(deps, 'imp-1', 0)).toMatchObject({
       checkpoint: 3,
       groupsDone: 0,
@@ -197,13 +190,7 @@ describe('applyGroup', () => {
     expect(result?.counts).toMatchObject({ listingsNew: 1, subjectsNew: 0 });
     expect(result?.created).toEqual([]);
     expect((await getSubject(deps, makeUscc(60)))?.activeListings).toBe(2);
-    const truth = await recountFromListings(deps);
-    expect(
-      compareCounts(await readCurrentCounters(deps), truth.counts, [
-        COUNTER.listedSubjects,
-        COUNTER.activeListings,
-      ]),
-    ).toEqual([]);
+    await expectCountersEqualRecount(deps);
   });
 
   it('writes again from full reads when a listing of a subject it created exists after all', async () => {
@@ -226,13 +213,7 @@ describe('applyGroup', () => {
     // Assess: the listing is found unchanged, not written twice; the other row lands; counts hold
     expect(result.counts).toMatchObject({ rows: 2, listingsUnchanged: 1, listingsNew: 1, subjectsNew: 1 });
     expect((await getSubject(deps, makeUscc(70)))?.activeListings).toBe(1);
-    const truth = await recountFromListings(deps);
-    expect(
-      compareCounts(await readCurrentCounters(deps), truth.counts, [
-        COUNTER.listedSubjects,
-        COUNTER.activeListings,
-      ]),
-    ).toEqual([]);
+    await expectCountersEqualRecount(deps);
     expect(await getChunk(deps, 'imp-5', 0)).toMatchObject({ groupsDone: 2 });
   });
 });
