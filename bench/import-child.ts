@@ -48,7 +48,7 @@ if (endpoint === undefined || table === undefined || root === undefined || key =
 const client = createDocumentClient({ endpoint });
 const profile = emptyProfile();
 const origin = performance.now();
-const store = { client: profiledClient(client, profile), tableName: table, clock: systemClock };
+const store = { client: profiledClient(client, profile, origin), tableName: table, clock: systemClock };
 const deps: ImportDeps = {
   store,
   drop: profiledDropStore(createFileDropStore(root), profile, origin),

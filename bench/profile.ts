@@ -25,10 +25,20 @@ export interface ImportProfile {
   readonly commands: Record<string, CommandTally>;
   /** Milliseconds with at least one DynamoDB request outstanding (requests may overlap). */
   waitingMs: number;
+  /**
+   * The commits, the import's critical path: since the import started, when the first began and the
+   * last ended, and the milliseconds in between with no transaction in flight (the commits waited).
+   */
+  readonly transactions: { firstStartMs: number; lastEndMs: number; idleMs: number };
 }
 
 export function emptyProfile(): ImportProfile {
-  return { passes: [], commands: {}, waitingMs: 0 };
+  return {
+    passes: [],
+    commands: {},
+    waitingMs: 0,
+    transactions: { firstStartMs: -1, lastEndMs: 0, idleMs: 0 },
+  };
 }
 
 /** A drop store whose every read is recorded as a pass over the file. */
@@ -73,12 +83,20 @@ function itemsOf(input: Record<string, unknown>): number {
 export function profiledClient(
   client: DynamoDBDocumentClient,
   profile: ImportProfile,
+  origin: number,
 ): DynamoDBDocumentClient {
   let outstanding = 0;
   let waitingSince = 0;
+  let transacting = 0;
+  const commits = profile.transactions;
   const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
     const started = performance.now();
     if (outstanding++ === 0) waitingSince = started;
+    const commit = command.constructor.name === 'TransactWriteCommand';
+    if (commit && transacting++ === 0) {
+      if (commits.firstStartMs < 0) commits.firstStartMs = started - origin;
+      else commits.idleMs += started - origin - commits.lastEndMs;
+    }
     try {
       return await client.send(command as Parameters<DynamoDBDocumentClient['send']>[0]);
     } finally {
@@ -87,6 +105,7 @@ export function profiledClient(
       profile.commands[name] = tally;
       const ended = performance.now();
       if (--outstanding === 0) profile.waitingMs += ended - waitingSince;
+      if (commit && --transacting === 0) commits.lastEndMs = ended - origin;
       tally.count++;
       tally.ms += ended - started;
       tally.items += itemsOf(command.input);

@@ -103,7 +103,7 @@ function passName(index: number, passes: number): string {
 
 /** Each pass over the file, DynamoDB time by command, memory by phase. */
 export function describeImport(imported: ImportChildResult): string[] {
-  const { passes, commands, waitingMs } = imported.profile;
+  const { passes, commands, waitingMs, transactions } = imported.profile;
   const lines = passes.map(
     (pass, index) =>
       `pass ${passName(index, passes.length)}: ${((pass.endMs - pass.startMs) / 1000).toFixed(2)} s, ${(pass.bytes / 1024 / 1024).toFixed(1)} MB`,
@@ -116,6 +116,10 @@ export function describeImport(imported: ImportChildResult): string[] {
   const waiting = waitingMs / 1000;
   lines.push(
     `waiting on DynamoDB ${waiting.toFixed(2)} s of ${imported.seconds.toFixed(2)} s; the rest (reading, parsing, planning) ${(imported.seconds - waiting).toFixed(2)} s`,
+  );
+  const span = (transactions.lastEndMs - transactions.firstStartMs) / 1000;
+  lines.push(
+    `commits: the first began at ${(transactions.firstStartMs / 1000).toFixed(2)} s, the last ended at ${(transactions.lastEndMs / 1000).toFixed(2)} s; none in flight for ${(transactions.idleMs / 1000).toFixed(2)} s of those ${span.toFixed(2)} s`,
   );
   const { timeline: _timeline, ...peaks } = imported.memory;
   lines.push(`memory peaks (MB): ${JSON.stringify(peaks)}`);
