@@ -1,0 +1,166 @@
+/**
+ * What a write costs on DynamoDB Local, by kind of request: the figures behind the import budget's
+ * ceiling (README.md, Benchmark). On one fresh in-memory DynamoDB Local with the table's own definition
+ * (stream on, and a second table without it), rounds of raw requests of subject- and listing-shaped
+ * items: BatchWriteItem of 25, TransactWriteItems of 92 conditioned puts with two counter updates, the
+ * same without conditions, without index keys, and of 24 and 50 puts; then BatchGetItem of 14 keys, alone
+ * and while another writer commits transactions back to back. The first round warms up and is not
+ * counted. Prints one line per variant.
+ *
+ *   npx tsx bench/write-costs.ts [--rounds 5]
+ */
+import { parseArgs } from 'node:util';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DISTRICTS } from '#domain/district.ts';
+import { createDocumentClient } from '#storage/client.ts';
+import { indexKeys, keys } from '#storage/keys.ts';
+import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const ROUNDS = Number(values.rounds);
+const ITEMS_PER_ROUND = 2_000;
+const at = new Date().toISOString();
+const changedBy = {
+  principal: 'import',
+  role: 'system',
+  department: '市信用办',
+  cause: { importId: 'bench' },
+};
+let serial = 0;
+
+/** A subject and its listing, as the import writes them, with or without their index keys. */
+function pair(withIndexKeys: boolean): Record<string, unknown>[] {
+  serial++;
+  const uscc = `91130100${String(serial).padStart(9, '0')}X`;
+  const district = (DISTRICTS[serial % DISTRICTS.length] as (typeof DISTRICTS)[number]).code;
+  const department = `${district}人民法院`;
+  const common = { uscc, district, createdAt: at, updatedAt: at, version: 1, changedBy };
+  const subject = {
+    ...keys.subject(uscc),
+    ...common,
+    type: 'subject',
+    name: `石家庄某某商贸有限公司${serial}`,
+    activeListings: 1,
+    ...(withIndexKeys ? indexKeys.listedSubject(district, uscc) : {}),
+    ...(withIndexKeys ? indexKeys.subjectByOrgCode(uscc.slice(8, 17), uscc) : {}),
+  };
+  const listing = {
+    ...keys.listing(uscc, 'court-debtor', 'k1'),
+    ...common,
+    type: 'listing',
+    listType: 'court-debtor',
+    key: 'k1',
+    department,
+    caseNo: `(2023)冀01执${serial}号`,
+    listedAt: '2023-01-15',
+    reason: '有履行能力而拒不履行生效法律文书确定的义务',
+    status: 'active',
+    ...(withIndexKeys
+      ? indexKeys.activeListingByDistrict(district, 'unclassified', 'court-debtor', uscc, 'k1')
+      : {}),
+    ...(withIndexKeys ? indexKeys.listingByDepartment(department, 'active', '2023-01-15', uscc) : {}),
+  };
+  return [subject, listing];
+}
+
+function items(count: number, withIndexKeys = true): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  while (out.length < count) out.push(...pair(withIndexKeys));
+  return out.slice(0, count);
+}
+
+type Write = (client: DynamoDBDocumentClient, table: string) => Promise<number>;
+
+const batch: Write = async (client, table) => {
+  const requests = items(25).map((Item) => ({ PutRequest: { Item } }));
+  await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+  return requests.length;
+};
+
+function transaction(puts: number, options: { conditions: boolean; indexKeys: boolean; counters: number }) {
+  return (async (client, table) => {
+    const actions: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> =
+      items(puts, options.indexKeys).map((Item) => ({
+        Put: {
+          TableName: table,
+          Item,
+          ...(options.conditions ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
+        },
+      }));
+    for (let counter = 0; counter < options.counters; counter++)
+      actions.push({
+        Update: {
+          TableName: table,
+          Key: keys.currentCounter(serial % 8, `D${serial}-${counter}`),
+          UpdateExpression: 'ADD listed :one SET updatedAt = :at',
+          ExpressionAttributeValues: { ':one': 1, ':at': at },
+        },
+      });
+    await client.send(new TransactWriteCommand({ TransactItems: actions }));
+    return actions.length;
+  }) satisfies Write;
+}
+
+const VARIANTS: [string, Write][] = [
+  ['BatchWriteItem of 25', batch],
+  [
+    'TransactWriteItems of 92 (90 puts, 2 counters)',
+    transaction(90, { conditions: true, indexKeys: true, counters: 2 }),
+  ],
+  ['  the same without conditions', transaction(90, { conditions: false, indexKeys: true, counters: 2 })],
+  ['  the same without index keys', transaction(90, { conditions: true, indexKeys: false, counters: 2 })],
+  ['TransactWriteItems of 24 puts', transaction(24, { conditions: true, indexKeys: true, counters: 0 })],
+  ['TransactWriteItems of 50 puts', transaction(50, { conditions: true, indexKeys: true, counters: 0 })],
+];
+
+async function itemsPerSecond(client: DynamoDBDocumentClient, table: string, write: Write) {
+  let total = { items: 0, ms: 0 };
+  for (let round = 0; round <= ROUNDS; round++) {
+    const started = performance.now();
+    let written = 0;
+    while (written < ITEMS_PER_ROUND) written += await write(client, table);
+    if (round > 0) total = { items: total.items + written, ms: total.ms + performance.now() - started };
+  }
+  return Math.round((total.items / total.ms) * 1000);
+}
+
+/** Milliseconds per BatchGetItem of 14 subjects, consistent, as the import reads a group. */
+async function readMs(client: DynamoDBDocumentClient, table: string, usccs: readonly string[]) {
+  const started = performance.now();
+  let calls = 0;
+  for (let from = 0; from + 14 <= usccs.length; from += 14, calls++) {
+    const Keys = usccs.slice(from, from + 14).map((uscc) => keys.subject(uscc));
+    await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys, ConsistentRead: true } } }));
+  }
+  return Math.round((performance.now() - started) / calls);
+}
+
+const dynamo = await startDynamoLocal();
+try {
+  await ensureTable(dynamo.endpoint, 'with-stream');
+  await ensureTable(dynamo.endpoint, 'without-stream', { stream: false });
+  const client = createDocumentClient({ endpoint: dynamo.endpoint });
+  for (const table of ['with-stream', 'without-stream'])
+    for (const [name, write] of VARIANTS)
+      process.stdout.write(`${table}  ${name}: ${await itemsPerSecond(client, table, write)} items/s\n`);
+
+  const stored = Array.from({ length: 980 }, (_, index) => `91130100${String(index + 1).padStart(9, '0')}X`);
+  process.stdout.write(
+    `BatchGetItem of 14, alone: ${await readMs(client, 'with-stream', stored)} ms a call\n`,
+  );
+  let committing = true;
+  const committer = (async () => {
+    while (committing) await VARIANTS[1]?.[1](client, 'with-stream');
+  })();
+  const contended = await readMs(client, 'with-stream', stored);
+  committing = false;
+  await committer;
+  process.stdout.write(`BatchGetItem of 14, while transactions commit: ${contended} ms a call\n`);
+} finally {
+  await dynamo.stop();
+}
