@@ -5,6 +5,7 @@
 import type { BatchWriteChildResult } from './batchwrite-child.ts';
 import type { CheckBenchResult } from './checks.ts';
 import type { ImportChildResult } from './import-child.ts';
+import type { ImportProfile } from './profile.ts';
 import type { TrailChildResult } from './trail-child.ts';
 
 export const BUDGET_IMPORT_VS_BATCHWRITE = 0.7;
@@ -101,6 +102,12 @@ function passName(index: number, passes: number): string {
   return passes === PASS_NAMES.length ? (PASS_NAMES[index] as string) : `pass ${index + 1}`;
 }
 
+function describeCommits({ firstStartMs, lastEndMs, idleMs }: ImportProfile['transactions']): string {
+  if (firstStartMs < 0) return 'commits: none';
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return `commits: the first began at ${seconds(firstStartMs)} s, the last ended at ${seconds(lastEndMs)} s; none in flight for ${seconds(idleMs)} s of those ${seconds(lastEndMs - firstStartMs)} s`;
+}
+
 /** Each pass over the file, DynamoDB time by command, memory by phase. */
 export function describeImport(imported: ImportChildResult): string[] {
   const { passes, commands, waitingMs, transactions } = imported.profile;
@@ -117,10 +124,7 @@ export function describeImport(imported: ImportChildResult): string[] {
   lines.push(
     `waiting on DynamoDB ${waiting.toFixed(2)} s of ${imported.seconds.toFixed(2)} s; the rest (reading, parsing, planning) ${(imported.seconds - waiting).toFixed(2)} s`,
   );
-  const span = (transactions.lastEndMs - transactions.firstStartMs) / 1000;
-  lines.push(
-    `commits: the first began at ${(transactions.firstStartMs / 1000).toFixed(2)} s, the last ended at ${(transactions.lastEndMs / 1000).toFixed(2)} s; none in flight for ${(transactions.idleMs / 1000).toFixed(2)} s of those ${span.toFixed(2)} s`,
-  );
+  lines.push(describeCommits(transactions));
   const { timeline: _timeline, ...peaks } = imported.memory;
   lines.push(`memory peaks (MB): ${JSON.stringify(peaks)}`);
   return [...lines, ...describeMemory(imported)];

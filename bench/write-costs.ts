@@ -2,10 +2,10 @@
  * What a write costs on DynamoDB Local, by kind of request: the figures behind the import budget's
  * ceiling (README.md, Benchmark). On one fresh in-memory DynamoDB Local with the table's own definition
  * (stream on, and a second table without it), rounds of raw requests of subject- and listing-shaped
- * items: BatchWriteItem of 25, TransactWriteItems of 92 conditioned puts with two counter updates, the
- * same without conditions, without index keys, and of 24 and 50 puts; then BatchGetItem of 14 keys, alone
- * and while another writer commits transactions back to back. The first round warms up and is not
- * counted. Prints one line per variant.
+ * items: BatchWriteItem of 25, TransactWriteItems of 92 actions (90 conditioned puts, 2 counter
+ * updates), the same without conditions, without index keys, and of 24 and 50 puts; then BatchGetItem
+ * of 14 keys, alone and while another writer commits transactions back to back. The first round warms
+ * up and is not counted. Prints one line per variant.
  *
  *   npx tsx bench/write-costs.ts [--rounds 5]
  */
