@@ -20,9 +20,11 @@ import { DISTRICTS } from '#domain/district.ts';
 import { createDocumentClient } from '#storage/client.ts';
 import { indexKeys, keys } from '#storage/keys.ts';
 import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
+import { benchUscc } from './push-file.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 const ROUNDS = Number(values.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('usage: write-costs.ts [--rounds <n ≥ 1>]');
 const ITEMS_PER_ROUND = 2_000;
 const at = new Date().toISOString();
 const changedBy = {
@@ -35,8 +37,7 @@ let serial = 0;
 
 /** A subject and its listing, as the import writes them, with or without their index keys. */
 function pair(withIndexKeys: boolean): Record<string, unknown>[] {
-  serial++;
-  const uscc = `91130100${String(serial).padStart(9, '0')}X`;
+  const uscc = benchUscc(serial++);
   const district = (DISTRICTS[serial % DISTRICTS.length] as (typeof DISTRICTS)[number]).code;
   const department = `${district}人民法院`;
   const common = { uscc, district, createdAt: at, updatedAt: at, version: 1, changedBy };
@@ -149,7 +150,8 @@ try {
     for (const [name, write] of VARIANTS)
       process.stdout.write(`${table}  ${name}: ${await itemsPerSecond(client, table, write)} items/s\n`);
 
-  const stored = Array.from({ length: 980 }, (_, index) => `91130100${String(index + 1).padStart(9, '0')}X`);
+  // the first 980 subjects the batches wrote
+  const stored = Array.from({ length: 980 }, (_, index) => benchUscc(index));
   process.stdout.write(
     `BatchGetItem of 14, alone: ${await readMs(client, 'with-stream', stored)} ms a call\n`,
   );
