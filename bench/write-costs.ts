@@ -4,11 +4,14 @@
  * (stream on, and a second table without it), rounds of raw requests of subject- and listing-shaped
  * items: BatchWriteItem of 25, TransactWriteItems of 92 actions (90 conditioned puts, 2 counter
  * updates), the same without conditions, without index keys, and of 24 and 50 puts; then BatchGetItem
- * of 14 keys, alone and while another writer commits transactions back to back. The first round warms
+ * of 14 keys, alone and while another writer commits transactions back to back; last, writers side by
+ * side for a while each (a transaction writer beside a batch writer, two batch writers…), with how busy
+ * DynamoDB Local's one SQLite thread was meanwhile, where /proc tells (Linux). The first round warms
  * up and is not counted. Prints one line per variant.
  *
  *   npx tsx bench/write-costs.ts [--rounds 5]
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   BatchGetCommand,
@@ -107,12 +110,12 @@ function transaction(puts: number, options: { conditions: boolean; indexKeys: bo
   }) satisfies Write;
 }
 
+/** As the import commits a group: 90 conditioned puts and 2 counter updates. */
+const importLike = transaction(90, { conditions: true, indexKeys: true, counters: 2 });
+
 const VARIANTS: [string, Write][] = [
   ['BatchWriteItem of 25', batch],
-  [
-    'TransactWriteItems of 92 (90 puts, 2 counters)',
-    transaction(90, { conditions: true, indexKeys: true, counters: 2 }),
-  ],
+  ['TransactWriteItems of 92 (90 puts, 2 counters)', importLike],
   ['  the same without conditions', transaction(90, { conditions: false, indexKeys: true, counters: 2 })],
   ['  the same without index keys', transaction(90, { conditions: true, indexKeys: false, counters: 2 })],
   ['TransactWriteItems of 24 puts', transaction(24, { conditions: true, indexKeys: true, counters: 0 })],
@@ -141,6 +144,75 @@ async function readMs(client: DynamoDBDocumentClient, table: string, usccs: read
   return Math.round((performance.now() - started) / calls);
 }
 
+/** Clock ticks a second in /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU seconds DynamoDB Local's SQLite thread has used: every read and write of its data runs on that one
+ * thread (sqlite4java's queue), so its busy share is how much of the database a workload used. Undefined
+ * where /proc cannot tell.
+ */
+function sqliteThreadSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let ticks: number | undefined;
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      if (!readFileSync(`/proc/${pid}/task/${thread}/comm`, 'utf8').startsWith('SQLiteQueue')) continue;
+      // the fields after the command's closing parenthesis: state is the first, utime the 12th, stime the 13th
+      const fields = (readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1] ?? '').split(
+        ' ',
+      );
+      ticks = (ticks ?? 0) + Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks === undefined ? undefined : ticks / TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How long each side-by-side case runs, after a few seconds of the same to settle. */
+const SIDE_BY_SIDE_S = 15;
+const SETTLE_S = 3;
+
+const SIDE_BY_SIDE: [string, Write[]][] = [
+  ['TransactWriteItems of 92, alone', [importLike]],
+  ['BatchWriteItem of 25, alone', [batch]],
+  ['TransactWriteItems of 92 + a BatchWriteItem writer beside', [importLike, batch]],
+  ['BatchWriteItem of 25, two writers', [batch, batch]],
+];
+
+/** Items a second of each writer, all writing at once for `seconds`, each on a client of its own. */
+async function sideBySide(endpoint: string, table: string, writers: readonly Write[], seconds: number) {
+  const clients = writers.map(() => createDocumentClient({ endpoint }));
+  const written = writers.map(() => 0);
+  const ends = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    writers.map(async (write, index) => {
+      while (performance.now() < ends)
+        written[index] =
+          (written[index] ?? 0) + (await write(clients[index] as DynamoDBDocumentClient, table));
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  for (const client of clients) client.destroy();
+  return { perWriter: written.map((items) => Math.round(items / elapsedS)), elapsedS };
+}
+
+async function printSideBySide(endpoint: string, pid: number | undefined) {
+  for (const [name, writers] of SIDE_BY_SIDE) {
+    await sideBySide(endpoint, 'with-stream', writers, SETTLE_S);
+    const cpuBefore = sqliteThreadSeconds(pid);
+    const { perWriter, elapsedS } = await sideBySide(endpoint, 'with-stream', writers, SIDE_BY_SIDE_S);
+    const cpuAfter = sqliteThreadSeconds(pid);
+    const busy =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? ''
+        : `; SQLite thread busy ${Math.round(((cpuAfter - cpuBefore) / elapsedS) * 100)}%`;
+    process.stdout.write(`side by side  ${name}: ${perWriter.join(' + ')} items/s${busy}\n`);
+  }
+}
+
 const dynamo = await startDynamoLocal();
 try {
   await ensureTable(dynamo.endpoint, 'with-stream');
@@ -157,12 +229,13 @@ try {
   );
   let committing = true;
   const committer = (async () => {
-    while (committing) await VARIANTS[1]?.[1](client, 'with-stream');
+    while (committing) await importLike(client, 'with-stream');
   })();
   const contended = await readMs(client, 'with-stream', stored);
   committing = false;
   await committer;
   process.stdout.write(`BatchGetItem of 14, while transactions commit: ${contended} ms a call\n`);
+  await printSideBySide(dynamo.endpoint, dynamo.process.pid);
 } finally {
   await dynamo.stop();
 }
