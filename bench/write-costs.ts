@@ -158,10 +158,9 @@ function sqliteThreadSeconds(pid: number | undefined): number | undefined {
     let ticks: number | undefined;
     for (const thread of readdirSync(`/proc/${pid}/task`)) {
       if (!readFileSync(`/proc/${pid}/task/${thread}/comm`, 'utf8').startsWith('SQLiteQueue')) continue;
-      // the fields after the command's closing parenthesis: state is the first, utime the 12th, stime the 13th
-      const fields = (readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1] ?? '').split(
-        ' ',
-      );
+      // the fields after the name's closing parenthesis: state is the first, utime the 12th, stime the 13th
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks = (ticks ?? 0) + Number(fields[11]) + Number(fields[12]);
     }
     return ticks === undefined ? undefined : ticks / TICKS_PER_S;
