@@ -20,8 +20,12 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DISTRICTS } from '#domain/district.ts';
+import type { Listing, Subject } from '#domain/model.ts';
+import type { ChangedBy } from '#domain/trail.ts';
 import { createDocumentClient } from '#storage/client.ts';
-import { indexKeys, keys } from '#storage/keys.ts';
+import { keys } from '#storage/keys.ts';
+import { listingItem, subjectItem } from '#storage/subject-items.ts';
+import { KEY_ATTRIBUTES, TABLE_PARTITION_KEY, TABLE_SORT_KEY } from '#storage/table-definition.ts';
 import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.ts';
 import { benchUscc } from './push-file.ts';
 
@@ -30,46 +34,55 @@ const ROUNDS = Number(values.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('usage: write-costs.ts [--rounds <n ≥ 1>]');
 const ITEMS_PER_ROUND = 2_000;
 const at = new Date().toISOString();
-const changedBy = {
-  principal: 'import',
+const changedBy: ChangedBy = {
+  principal: 'import-worker',
   role: 'system',
   department: '市信用办',
-  cause: { importId: 'bench' },
+  cause: { kind: 'import', id: 'bench' },
 };
 let serial = 0;
 
-/** A subject and its listing, as the import writes them, with or without their index keys. */
+/** The indexes' key attributes (GSI1PK, GSI1SK, …): what the variants without index keys leave out. */
+const INDEX_KEYS = new Set(
+  KEY_ATTRIBUTES.filter((name) => name !== TABLE_PARTITION_KEY && name !== TABLE_SORT_KEY),
+);
+
+function withoutIndexKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !INDEX_KEYS.has(name)));
+}
+
+/** A new listed subject and its court listing, as the store's item builders make them for the import. */
 function pair(withIndexKeys: boolean): Record<string, unknown>[] {
   const uscc = benchUscc(serial++);
   const district = (DISTRICTS[serial % DISTRICTS.length] as (typeof DISTRICTS)[number]).code;
-  const department = `${district}人民法院`;
-  const common = { uscc, district, createdAt: at, updatedAt: at, version: 1, changedBy };
-  const subject = {
-    ...keys.subject(uscc),
-    ...common,
-    type: 'subject',
+  const subject: Subject = {
+    uscc,
     name: `石家庄某某商贸有限公司${serial}`,
+    district,
+    districtSource: 'column',
+    flags: {},
     activeListings: 1,
-    ...(withIndexKeys ? indexKeys.listedSubject(district, uscc) : {}),
-    ...(withIndexKeys ? indexKeys.subjectByOrgCode(uscc.slice(8, 17), uscc) : {}),
+    activeByListType: { 'court-debtor': 1 },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
   };
-  const listing = {
-    ...keys.listing(uscc, 'court-debtor', 'k1'),
-    ...common,
-    type: 'listing',
+  const listing: Listing = {
+    uscc,
     listType: 'court-debtor',
     key: 'k1',
-    department,
+    department: `${district}人民法院`,
     caseNo: `(2023)冀01执${serial}号`,
     listedAt: '2023-01-15',
     reason: '有履行能力而拒不履行生效法律文书确定的义务',
     status: 'active',
-    ...(withIndexKeys
-      ? indexKeys.activeListingByDistrict(district, 'unclassified', 'court-debtor', uscc, 'k1')
-      : {}),
-    ...(withIndexKeys ? indexKeys.listingByDepartment(department, 'active', '2023-01-15', uscc) : {}),
+    district,
+    source: 'court',
+    createdAt: at,
+    updatedAt: at,
   };
-  return [subject, listing];
+  const both = [subjectItem(subject, changedBy), listingItem(listing, 1, changedBy)];
+  return withIndexKeys ? both : both.map(withoutIndexKeys);
 }
 
 function items(count: number, withIndexKeys = true): Record<string, unknown>[] {
